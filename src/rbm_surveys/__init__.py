@@ -1,0 +1,48 @@
+"""rbm_surveys: results-based monitoring of urban programmes.
+
+Perception surveys (KoBoToolbox/ODK/SPSS/Stata exports with their XLSForm) and policy
+documents (plans, NDCs, standards, laws scored against rubrics) reduced to auditable
+indicator values.
+
+The public namespace is this module; everything else is reached through it. Names are
+imported lazily so that ``rbm --help`` does not pay for pandas or spaCy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from rbm_surveys.errors import RbmError
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # surveys
+    "SurveyData": "rbm_surveys.surveys.data",
+    "read_export": "rbm_surveys.surveys.io",
+    "read_form": "rbm_surveys.surveys.io",
+    "SurveyDesign": "rbm_surveys.surveys.design",
+    "ReplicateDesign": "rbm_surveys.surveys.replicate",
+    # documents
+    "Document": "rbm_surveys.docs.document",
+    "read_document": "rbm_surveys.docs.io",
+    "load_rubric": "rbm_surveys.docs.rubric",
+    "score_document": "rbm_surveys.docs.scoring",
+}
+
+__all__ = ["__version__", "RbmError", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rbm_surveys' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

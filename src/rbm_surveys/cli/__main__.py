@@ -1,0 +1,5 @@
+import sys
+
+from rbm_surveys.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Policy documents: reading, rubrics, evidence, verdicts."""

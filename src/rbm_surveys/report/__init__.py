@@ -1,0 +1,1 @@
+"""Reports: Excel workbooks, CSV/JSON, HTML. Writing only: nothing here computes."""

@@ -1,0 +1,1 @@
+"""Perception surveys: ingestion, cleaning, design, estimation, weighting, indicators."""
