@@ -23,6 +23,12 @@ _EXPORTS: dict[str, str] = {
     "SurveyData": "rbm_surveys.surveys.data",
     "read_export": "rbm_surveys.surveys.io",
     "read_form": "rbm_surveys.surveys.io",
+    "run_cleaning": "rbm_surveys.surveys.clean",
+    "cleaning_log": "rbm_surveys.surveys.clean",
+    "cleaning_issues": "rbm_surveys.surveys.clean",
+    "withhold_personal": "rbm_surveys.surveys.privacy",
+    "pseudonymise": "rbm_surveys.surveys.privacy",
+    "project_salt": "rbm_surveys.surveys.privacy",
     "SurveyDesign": "rbm_surveys.surveys.design",
     "ReplicateDesign": "rbm_surveys.surveys.replicate",
     # documents

@@ -1,0 +1,157 @@
+"""Ingestion benchmark: read_export on a KoBo CSV and XLSX export, against bare readers.
+
+    python benchmarks/ingest.py                 # 200,000 submissions x 300 columns
+    python benchmarks/ingest.py --rows 20000    # quicker
+
+Generates a form (150 integer, 100 select_one, 50 text questions) and one export in each
+format (generation is not timed), then times each read in a fresh subprocess and reports
+rows/s and that process's peak RSS. Peers on the same file in the same run:
+``pandas.read_csv(dtype=str, engine="pyarrow")`` for the CSV and bare ``python_calamine``
+(``CalamineWorkbook.get_sheet_by_index(0).to_python()``) for the XLSX.
+Goals: CSV >= 200,000 rows/s; XLSX within 2x bare calamine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_INT, N_SEL, N_TXT = 150, 100, 50
+
+_CHILD = r"""
+import json, sys, time
+kind, path, form = sys.argv[1], sys.argv[2], sys.argv[3]
+if kind == "read_export":
+    from rbm_surveys.surveys.io import read_export, read_form
+    cb = read_form(form)
+    t = time.perf_counter(); d = read_export(path, cb); secs = time.perf_counter() - t
+    rows = len(d.main)
+elif kind == "pandas_csv":
+    import pandas as pd
+    t = time.perf_counter(); df = pd.read_csv(path, sep=";", dtype=str, engine="pyarrow"); secs = time.perf_counter() - t
+    rows = len(df)
+elif kind == "calamine":
+    from python_calamine import CalamineWorkbook
+    t = time.perf_counter(); data = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    secs = time.perf_counter() - t; rows = len(data) - 1
+# VmHWM: this process's peak RSS (ru_maxrss would carry the parent's peak across exec)
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
+print(json.dumps({"secs": secs, "rows": rows, "peak_mb": int(hwm) / 1024}))
+"""
+
+
+def make_form(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    s = wb.create_sheet("survey")
+    s.append(["type", "name", "label"])
+    s.append(["begin_group", "g", "Group"])
+    for i in range(N_INT):
+        s.append(["integer", f"n{i}", f"Number {i}"])
+    for i in range(N_SEL):
+        s.append(["select_one lk", f"s{i}", f"Scale {i}"])
+    for i in range(N_TXT):
+        s.append(["text", f"t{i}", f"Text {i}"])
+    s.append(["end_group", "", ""])
+    c = wb.create_sheet("choices")
+    c.append(["list_name", "name", "label"])
+    for k in ("very_safe", "safe", "unsafe", "very_unsafe", "dnk"):
+        c.append(["lk", k, k.replace("_", " ")])
+    wb.save(path)
+
+
+def make_frame(rows: int) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    cols: dict[str, np.ndarray] = {}
+    ints = rng.integers(0, 100, size=(rows, N_INT)).astype(str)
+    for i in range(N_INT):
+        cols[f"n{i}"] = ints[:, i]
+    opts = np.array(["very_safe", "safe", "unsafe", "very_unsafe", "dnk"])
+    sel = opts[rng.integers(0, 5, size=(rows, N_SEL))]
+    for i in range(N_SEL):
+        cols[f"s{i}"] = sel[:, i]
+    words = np.array(["market", "bus stop", "school", "", "clinic road"])
+    txt = words[rng.integers(0, 5, size=(rows, N_TXT))]
+    for i in range(N_TXT):
+        cols[f"t{i}"] = txt[:, i]
+    df = pd.DataFrame(cols)
+    df["_uuid"] = [f"uuid-{i}" for i in range(rows)]
+    df["_submission_time"] = "2024-05-01T10:00:00"
+    df["_index"] = np.arange(1, rows + 1).astype(str)
+    return df
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    # KoBo modern CSV: ';', every field quoted, \r\n (reference §1.1)
+    df.to_csv(path, sep=";", index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+
+
+def write_xlsx(df: pd.DataFrame, path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("survey")
+    ws.write_row(0, 0, list(df.columns))
+    numeric = [c.startswith("n") or c == "_index" for c in df.columns]
+    values = df.to_numpy()
+    for r in range(len(df)):  # generation only; not timed
+        row = values[r]
+        ws.write_row(r + 1, 0, [int(v) if num else v for v, num in zip(row, numeric)])
+    wb.close()
+
+
+def run(kind: str, path: Path, form: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(path), str(form)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--skip-xlsx", action="store_true")
+    ap.add_argument("--dir", type=Path, default=None, help="keep generated files here")
+    args = ap.parse_args()
+    tmp = args.dir or Path(tempfile.mkdtemp(prefix="rbm_ingest_"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    form = tmp / "form.xlsx"
+    make_form(form)
+    df = make_frame(args.rows)
+    ncols = df.shape[1]
+    t = time.perf_counter()
+    write_csv(df, tmp / "export.csv")
+    print(f"generated CSV {args.rows:,} x {ncols} in {time.perf_counter() - t:.1f}s "
+          f"({(tmp / 'export.csv').stat().st_size / 1e6:.0f} MB)", flush=True)
+    res = {"read_export csv": run("read_export", tmp / "export.csv", form),
+           "pandas.read_csv(pyarrow, str) csv": run("pandas_csv", tmp / "export.csv", form)}
+    if not args.skip_xlsx:
+        t = time.perf_counter()
+        write_xlsx(df, tmp / "export.xlsx")
+        print(f"generated XLSX in {time.perf_counter() - t:.1f}s "
+              f"({(tmp / 'export.xlsx').stat().st_size / 1e6:.0f} MB)", flush=True)
+        res["read_export xlsx"] = run("read_export", tmp / "export.xlsx", form)
+        res["python_calamine bare xlsx"] = run("calamine", tmp / "export.xlsx", form)
+    print(f"\n{'reader':38s} {'rows':>9s} {'seconds':>8s} {'rows/s':>10s} {'peak MB':>8s}")
+    for name, r in res.items():
+        print(f"{name:38s} {r['rows']:9,d} {r['secs']:8.2f} {r['rows'] / r['secs']:10,.0f} {r['peak_mb']:8.0f}")
+    csv_ratio = res["read_export csv"]["secs"] / res["pandas.read_csv(pyarrow, str) csv"]["secs"]
+    print(f"\nCSV: read_export / bare pandas pyarrow read = {csv_ratio:.2f}x "
+          f"(goal: >= 200,000 rows/s -> {'met' if res['read_export csv']['rows'] / res['read_export csv']['secs'] >= 2e5 else 'NOT met'})")
+    if not args.skip_xlsx:
+        x_ratio = res["read_export xlsx"]["secs"] / res["python_calamine bare xlsx"]["secs"]
+        print(f"XLSX: read_export / bare python_calamine = {x_ratio:.2f}x "
+              f"(goal: <= 2x -> {'met' if x_ratio <= 2 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

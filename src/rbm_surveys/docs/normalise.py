@@ -1,0 +1,101 @@
+"""Text clean-up applied to every page before offsets are fixed.
+
+Order matters and is fixed: line ends unified → Unicode NFKC → running headers/footers dropped
+(across pages) → line-end hyphenation joined → spaces tidied. Offsets are taken only *after*
+this, so every offset is into the normalised text and ``Document.text[start:end]`` is always
+the quoted evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+__all__ = ["clean_page", "strip_running_lines", "dehyphenate", "tidy"]
+
+# Characters that end a line in one tool or another (PDFium gives "\r\n"; Word gives U+000B).
+_LINE_ENDS = re.compile(r"\r\n|[\r\u000b\u2028\u0085]")
+_PARA_ENDS = re.compile(r"\u2029")
+# Control characters other than tab/newline, and the soft hyphen when not at a line end.
+_CONTROL = re.compile(r"[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufeff\u200b]")
+_SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]*\n[ \t]*")
+_SOFT_HYPHEN = re.compile(r"\u00ad")
+# A word broken at a line end: "inter-\nnational". Joined only when the next line goes on in
+# lower case, so "Jean-\nPierre" and "2019-\n2023" are left alone.
+_HYPHEN_EOL = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=([^\W\d_]))")
+_SPACES = re.compile(r"[ \u00a0]{2,}")
+_TRAILING = re.compile(r"[ \t]+\n")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_DIGITS = re.compile(r"\d+")
+_WS = re.compile(r"\s+")
+
+#: Lines looked at, at the top and at the bottom of each page, for running headers/footers.
+RUNNING_ZONE = 3
+#: A line is "running" when it recurs in the zone of at least this share of pages ...
+RUNNING_SHARE = 0.6
+#: ... and the document has at least this many pages.
+RUNNING_MIN_PAGES = 3
+
+
+def unify_lines(raw: str) -> str:
+    # PDFium marks a hyphen it judged soft (line-end) as U+FFFE or U+0002.
+    text = _LINE_ENDS.sub("\n", raw).replace("\ufffe", "\u00ad").replace("\u0002", "\u00ad")
+    return _PARA_ENDS.sub("\n\n", text)
+
+
+def clean_page(raw: str) -> str:
+    """NFKC and control characters removed; line ends already unified."""
+    text = unicodedata.normalize("NFKC", raw)
+    return _CONTROL.sub("", text)
+
+
+def dehyphenate(text: str) -> str:
+    text = _SOFT_HYPHEN_EOL.sub("", text)
+    text = _SOFT_HYPHEN.sub("", text)
+    return _HYPHEN_EOL.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
+
+
+def tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text)
+    text = _TRAILING.sub("\n", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip()
+
+
+def _key(line: str) -> str:
+    # Digits normalised so "Page 3 of 40" and "Page 4 of 40" are the same running line.
+    return _WS.sub(" ", _DIGITS.sub("#", line)).strip().lower()
+
+
+def _zone(lines: list[str]) -> list[int]:
+    """Indices of the first and last ``RUNNING_ZONE`` non-empty lines (they may overlap)."""
+    idx = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(idx[:RUNNING_ZONE]) | set(idx[-RUNNING_ZONE:]))
+
+
+def strip_running_lines(pages: list[str]) -> tuple[list[str], int]:
+    """Drop headers/footers: lines recurring at the top or bottom of most pages.
+
+    A line is running when its key (digits → ``#``, case and spaces folded) occurs within the
+    first or last ``RUNNING_ZONE`` lines of at least ``RUNNING_SHARE`` of the non-empty pages.
+    Returns the pages and the number of lines removed. Documents with fewer than
+    ``RUNNING_MIN_PAGES`` pages are returned unchanged (too few pages to show repetition).
+    """
+    if len(pages) < RUNNING_MIN_PAGES:
+        return pages, 0
+    split = [p.split("\n") for p in pages]
+    zones = [_zone(lines) for lines in split]
+    seen: Counter[str] = Counter()
+    for lines, zone in zip(split, zones):
+        seen.update({_key(lines[i]) for i in zone})
+    need = max(RUNNING_MIN_PAGES, RUNNING_SHARE * sum(1 for p in pages if p.strip()))
+    running = {k for k, n in seen.items() if n >= need and k}
+    if not running:
+        return pages, 0
+    out, removed = [], 0
+    for lines, zone in zip(split, zones):
+        drop = {i for i in zone if _key(lines[i]) in running}
+        removed += len(drop)
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return out, removed

@@ -1,0 +1,78 @@
+"""Is a page's extracted text trustworthy? Flags pages as unreadable, with a reason.
+
+Three failures are detected, because each silently corrupts evidence:
+
+* **no text layer** — a scanned page: PDF drawing objects (images/paths) but no text.
+* **garbled** — broken font encodings: a high share of U+FFFD, private-use, or control
+  code points, or too few letters among the visible characters.
+* **reversed digits** — right-to-left pages (Arabic, Hebrew, Persian ...) whose numbers
+  come out mirrored from some PDF producers, e.g. ``9102`` for ``2019``. Heuristic: on a page
+  where at least ``RTL_SHARE`` of the letters are RTL script, count four-digit numbers that are
+  not plausible years but whose reverse is (``9102`` → 2019, ``0302`` → 2030). The page is
+  flagged when there is at least one such number and they are at least as many as plausible
+  years. Western (0-9), Arabic-Indic and Persian digits are all considered. A wrong number is
+  worse than no number: such pages are withheld from scoring.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["garbled_reason", "reversed_digits", "rtl_share", "BAD_CHAR_SHARE", "MIN_LETTER_SHARE"]
+
+#: Share of visible characters that are replacement/private-use/control/unassigned.
+BAD_CHAR_SHARE = 0.10
+#: Share of visible characters that must be letters or digits (prose is ~80 %).
+MIN_LETTER_SHARE = 0.45
+#: Below this many visible characters a page is too short to judge by shares.
+MIN_JUDGED_CHARS = 40
+RTL_SHARE = 0.2
+YEAR_RANGE = (1900, 2099)
+
+_SPACE = re.compile(r"\s")
+_ALNUM = re.compile(r"[^\W_]")
+# U+FFFD, private use (BMP and planes 15-16), C0/C1 controls other than whitespace, surrogates.
+_BAD = re.compile(r"[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\u0000-\u0008\u000e-\u001f"
+                  r"\u007f-\u009f\ud800-\udfff]")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_NUMBER4 = re.compile(r"(?<![\d.,])(\d{4})(?![\d.,]\d)")
+_DIGIT_MAP = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def garbled_reason(raw: str) -> str:
+    """Reason string when the raw (pre-NFKC) page text looks garbled, else ``""``."""
+    # Counted with regexes (C speed), not a Python loop over characters.
+    visible = len(raw) - len(_SPACE.findall(raw))
+    if visible < MIN_JUDGED_CHARS:
+        return ""
+    share = len(_BAD.findall(raw)) / visible
+    if share >= BAD_CHAR_SHARE:
+        return f"garbled: {share:.0%} replacement/private-use/control characters"
+    alnum = len(_ALNUM.findall(raw)) / visible
+    if alnum < MIN_LETTER_SHARE:
+        return f"garbled: only {alnum:.0%} letters or digits"
+    return ""
+
+
+def rtl_share(text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return len(_RTL.findall(text)) / letters if letters else 0.0
+
+
+def reversed_digits(text: str) -> str:
+    """Reason string when an RTL page shows mirrored years, else ``""``."""
+    if rtl_share(text) < RTL_SHARE:
+        return ""
+    lo, hi = YEAR_RANGE
+    plausible = mirrored = 0
+    for number in _NUMBER4.findall(text.translate(_DIGIT_MAP)):
+        value, back = int(number), int(number[::-1])
+        if lo <= value <= hi:
+            plausible += 1
+        elif lo <= back <= hi:
+            mirrored += 1
+    if mirrored and mirrored >= plausible:
+        return (f"reversed digits: {mirrored} number(s) read as mirrored years "
+                f"(e.g. 9102 for 2019) in right-to-left text")
+    return ""

@@ -1,0 +1,183 @@
+"""Air-quality standards in text: pollutant, averaging time, value and unit.
+
+Multilingual (en, fr, es, zh; the patterns are plain regular expressions over the text, so
+Chinese needs no word segmentation). Each value followed by a concentration unit is tied to
+the nearest pollutant named *before* it in the same passage and to the nearest averaging time
+in the same passage (either side). Values are converted to the unit of the guideline table
+(µg/m³, or mg/m³ for CO) and placed in the AQG / interim-target band of the chosen edition.
+
+Unit conversion of gases (ppb/ppm -> µg/m³, mg/m³): c[µg/m³] = c[ppb] · M / Vm, where M is the
+molar mass in g/mol and Vm the molar volume of an ideal gas; Vm = R·T/p = 24.465 L/mol at
+25 °C and 101.325 kPa (the reference conditions used here, documented in docs/rubrics.md;
+EU Directive 2008/50/EC uses 20 °C, Vm = 24.055 L/mol, which a rubric can choose with
+``quantity.reference_temperature_c``). Particulate matter has no ppb equivalent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["POLLUTANTS", "AVERAGING", "Standard", "extract_standards", "to_table_unit",
+           "place_in_band", "molar_volume"]
+
+#: Canonical pollutant names and the unit their guideline values use.
+POLLUTANTS = {"PM2.5": "µg/m³", "PM10": "µg/m³", "NO2": "µg/m³", "O3": "µg/m³",
+              "SO2": "µg/m³", "CO": "mg/m³"}
+#: Molar masses, g/mol (IUPAC standard atomic weights).
+MOLAR_MASS = {"NO2": 46.0055, "O3": 47.9982, "SO2": 64.066, "CO": 28.010}
+AVERAGING = ("annual", "peak_season", "24-hour", "8-hour", "1-hour", "10-minute")
+
+_R = 8.314462618  # J/(mol·K)
+
+
+def molar_volume(temperature_c: float = 25.0, pressure_kpa: float = 101.325) -> float:
+    """Ideal-gas molar volume in L/mol (R·T/p)."""
+    return _R * (temperature_c + 273.15) / pressure_kpa
+
+
+# Pollutant names. Order matters: PM2.5 before PM10; CO only as a whole token (not "CO2").
+_POLLUTANT_RX = [
+    ("PM2.5", r"PM\s?2[.,·]5|PM₂\.₅|particules fines|partículas finas|细颗粒物|fine particulate"),
+    ("PM10", r"PM\s?10(?!\d)|PM₁₀|可吸入颗粒物|particules? en suspension|coarse particulate"),
+    ("NO2", r"NO\s?2(?!\d)|NO₂|nitrogen dioxide|dioxyde d['’]azote|dióxido de nitrógeno"
+            r"|二氧化氮"),
+    ("SO2", r"SO\s?2(?!\d)|SO₂|sulphur dioxide|sulfur dioxide|dioxyde de soufre"
+            r"|dióxido de azufre|二氧化硫"),
+    ("O3", r"(?<![A-Za-z])O\s?3(?!\d)|O₃|\bozone\b|\bozono\b|臭氧"),
+    ("CO", r"(?<![A-Za-z])CO(?![A-Za-z0-9₂])|carbon monoxide|monoxyde de carbone"
+           r"|monóxido de carbono|一氧化碳"),
+]
+_AVG_RX = [
+    ("peak_season", r"peak[- ]season|saison de pointe|temporada alta|高峰季"),
+    ("annual", r"annual|annuelle?|anual|yearly|1[- ]year|calendar year|année civile|"
+               r"año civil|年平均|年均"),
+    ("24-hour", r"24[- ]?(?:hours?|h\b|heures|horas)|daily|journali[eè]re|diari[oa]|"
+                r"24\s?小时|日平均|日均"),
+    ("8-hour", r"8[- ]?(?:hours?|h\b|heures|horas)|8\s?小时"),
+    ("1-hour", r"(?<![0-9])1[- ]?(?:hour|h\b|heure|hora)|hourly|horaire|1\s?小时|小时平均"),
+    ("10-minute", r"10[- ]?(?:minutes?|min\b|minutos)|10\s?分钟"),
+]
+# A number (1,234.5 / 1 234,5 / 37.5 / 37,5) then a concentration unit.
+_UNIT_RX = (r"(?P<unit>[µμu]g\s?/\s?N?m\s?[³3]|microgram(?:me)?s? (?:per|par|por) "
+            r"(?:cubic met(?:er|re)|mètre cube|metro cúbico)|mg\s?/\s?N?m\s?[³3]|ppb|ppm|"
+            r"微克\s?/\s?立方米|毫克\s?/\s?立方米)")
+_VALUE_RX = re.compile(r"(?<![0-9A-Za-z.,])(?P<num>\d{1,4}(?:[.,]\d{1,3})?)\s?" + _UNIT_RX,
+                       re.IGNORECASE)
+_POLL = re.compile("|".join(f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_POLLUTANT_RX)),
+                   re.IGNORECASE)
+_AVG = re.compile("|".join(f"(?P<a{i}>{rx})" for i, (_, rx) in enumerate(_AVG_RX)),
+                  re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One numeric standard found in the text (offsets into ``Document.text``)."""
+
+    pollutant: str
+    averaging: str  # "" when none was found in the passage
+    value: float  # as written
+    unit: str  # normalised unit as written: µg/m³, mg/m³, ppb, ppm
+    start: int  # of the value+unit
+    end: int
+    pollutant_start: int
+
+
+def _norm_unit(u: str) -> str:
+    u = u.lower().replace(" ", "")
+    if u.startswith("mg") or u.startswith("毫克"):
+        return "mg/m³"
+    if u in ("ppb", "ppm"):
+        return u
+    return "µg/m³"
+
+
+def _matches(rx: re.Pattern, text: str, names: list[str]) -> tuple[np.ndarray, np.ndarray,
+                                                                  list[str]]:
+    starts, ends, kinds = [], [], []
+    for m in rx.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+        kinds.append(names[int(m.lastgroup[1:])])
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), kinds
+
+
+def extract_standards(text: str, passage_starts: np.ndarray, max_gap: int = 250
+                      ) -> list[Standard]:
+    """Every value+unit tied to a pollutant named before it in the same passage.
+
+    ``passage_starts``: sorted start offsets of the passages (a value and its pollutant must
+    share a passage, so a sentence about PM10 does not lend its pollutant to the next one).
+    Values with no pollutant within ``max_gap`` characters before them are dropped.
+    """
+    vals = list(_VALUE_RX.finditer(text))
+    if not vals:
+        return []
+    ps, _, pk = _matches(_POLL, text, [n for n, _ in _POLLUTANT_RX])
+    as_, ae, ak = _matches(_AVG, text, [n for n, _ in _AVG_RX])
+    vstart = np.asarray([m.start() for m in vals], dtype=np.int64)
+    vend = np.asarray([m.end() for m in vals], dtype=np.int64)
+    vpass = np.searchsorted(passage_starts, vstart, side="right")
+    # a value's clause: from the previous value (or passage start) to the next value (or
+    # passage end); its averaging time is the last one named before it in the clause, else
+    # the first one named after it ("annual limit of 40", "40 as a 1-hour mean")
+    bounds = np.append(passage_starts, np.iinfo(np.int64).max)
+    same_prev = np.r_[False, vpass[1:] == vpass[:-1]]
+    same_next = np.r_[vpass[:-1] == vpass[1:], False]
+    lo = np.where(same_prev, np.r_[0, vend[:-1]], bounds[np.maximum(vpass - 1, 0)])
+    hi = np.where(same_next, np.r_[vstart[1:], 0], bounds[np.minimum(vpass, len(bounds) - 1)])
+    idx = np.searchsorted(ps, vstart, side="right") - 1  # nearest pollutant at/before value
+    before = np.searchsorted(as_, vstart, side="right") - 1  # last averaging before value
+    after = np.searchsorted(as_, vend, side="left")  # first averaging after value
+    out = []
+    for j, m in enumerate(vals):
+        i = idx[j]
+        if i < 0 or vstart[j] - ps[i] > max_gap:
+            continue
+        if np.searchsorted(passage_starts, ps[i], side="right") != vpass[j]:
+            continue
+        avg = ""
+        if before[j] >= 0 and as_[before[j]] >= lo[j]:
+            avg = ak[before[j]]
+        elif after[j] < len(as_) and as_[after[j]] < hi[j]:
+            avg = ak[after[j]]
+        num = float(m.group("num").replace(",", "."))
+        out.append(Standard(pk[i], avg, num, _norm_unit(m.group("unit")), m.start(), m.end(),
+                            int(ps[i])))
+    return out
+
+
+def to_table_unit(pollutant: str, value: float, unit: str, temperature_c: float = 25.0
+                  ) -> float | None:
+    """Convert ``value`` in ``unit`` to the guideline table's unit for ``pollutant``.
+
+    Returns None when there is no conversion (a PM value in ppb).
+    """
+    target = POLLUTANTS[pollutant]
+    if unit in ("ppb", "ppm"):
+        if pollutant not in MOLAR_MASS:
+            return None
+        ug = value * (1000.0 if unit == "ppm" else 1.0) * MOLAR_MASS[pollutant] / molar_volume(
+            temperature_c)
+        return ug / 1000.0 if target == "mg/m³" else ug
+    if unit == target:
+        return value
+    return value * 1000.0 if unit == "mg/m³" else value / 1000.0
+
+
+def place_in_band(value: float, aqg: float, interim: list[float]) -> tuple[str, int]:
+    """Band of a standard against a guideline row: ("AQG", 0), ("IT-k", k) or
+    ("above IT-1", -1) / ("above AQG", -1) when no interim targets exist.
+
+    "Meets" means at or below (<=) the level: a national limit equal to IT-2 is in IT-2.
+    """
+    eps = 1e-9 * max(1.0, aqg)  # unit conversion rounding must not push 40.0 above 40
+    if value <= aqg + eps:
+        return "AQG", 0
+    # interim targets from IT-1 (least stringent) to IT-k; the most stringent one met wins
+    met = [k for k, it in enumerate(interim, start=1) if value <= it + eps]
+    if met:
+        return f"IT-{max(met)}", max(met)
+    return ("above IT-1" if interim else "above AQG"), -1

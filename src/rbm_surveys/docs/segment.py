@@ -1,0 +1,146 @@
+"""Sentences and passages with spaCy *blank* pipelines (tokenizer + sentencizer, no model).
+
+One blank pipeline per language, built once per process (``spacy.blank(code)`` needs no
+download; ``zh`` uses its default character segmenter, ``ru``/``ar`` the rule tokenizer).
+The sentencizer splits on its default punctuation, which includes ``。！？`` and ``؟``; we add
+extras such as ``।`` and ``…``. Languages spaCy has no class for fall back to ``xx``
+(multi-language).
+
+Speed: spaCy's ``Sentencizer`` walks the tokens one Python object at a time, which cost more
+than PDF extraction itself. :func:`sentence_starts` applies *the same rule* to the token
+arrays (``Doc.to_array``) with numpy; a test checks it against ``Sentencizer`` on random
+text. ``pipeline(code)`` still returns the standard blank + sentencizer pipeline for callers
+who want ``Doc.sents``.
+
+A passage is one sentence, never crossing a paragraph (blank line) or a page. Over-long
+"sentences" (tables, lists without punctuation) are cut at line breaks so a quote stays
+readable (``MAX_PASSAGE_CHARS``). Every passage satisfies
+``document.text[p.start:p.end] == p.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rbm_surveys.docs.document import Passage
+
+__all__ = ["pipeline", "segment_pages", "MAX_PASSAGE_CHARS"]
+
+MAX_PASSAGE_CHARS = 1200
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_LINE = re.compile(r"[^\n]+")
+_EXTRA_PUNCT = ["।", "॥", "…", "۔", "።", "᙮"]
+
+
+@lru_cache(maxsize=None)
+def pipeline(language: str):
+    """The blank spaCy pipeline (tokenizer + sentencizer) for an ISO 639-1 code."""
+    import spacy
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    try:
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError, ValueError, OSError) as exc:  # unknown code or missing extra
+        if "E048" not in str(exc) and not isinstance(exc, ImportError):
+            raise
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer", config={
+        "punct_chars": sorted(set(Sentencizer.default_punct_chars) | set(_EXTRA_PUNCT))})
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def _punct_hashes(language: str):
+    import numpy as np
+
+    nlp = pipeline(language)
+    chars = nlp.get_pipe("sentencizer").punct_chars
+    return np.array(sorted(nlp.vocab.strings.add(c) for c in chars), dtype=np.uint64)
+
+
+def sentence_starts(doc, language: str):
+    """Token indices where sentences start, by spaCy ``Sentencizer``'s rule, vectorised.
+
+    The rule (spacy/pipeline/sentencizer.pyx, ``predict``): after a token whose text is a
+    sentence-final character, the next token that is neither punctuation nor such a
+    character starts a new sentence; token 0 always starts one.
+    """
+    import numpy as np
+    from spacy.attrs import IS_PUNCT, ORTH
+
+    n = len(doc)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    arr = doc.to_array([ORTH, IS_PUNCT])
+    is_end = np.isin(arr[:, 0], _punct_hashes(language))
+    plain = ~(is_end | (arr[:, 1] != 0))  # neither punctuation nor a sentence-final char
+    ends_before = np.concatenate(([0], np.cumsum(is_end)))  # ends in tokens [0, i)
+    j = np.flatnonzero(plain)
+    prev = np.concatenate(([-1], j[:-1]))
+    # ends strictly between the previous plain token and this one
+    seen = ends_before[j] - ends_before[prev + 1] > 0
+    starts = j[seen]
+    return np.concatenate(([0], starts[starts > 0]))
+
+
+def _blocks(text: str):
+    """(offset, block) for each paragraph: runs of text separated by blank lines."""
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        if text[pos:m.start()].strip():
+            yield pos, text[pos:m.start()]
+        pos = m.end()
+    if text[pos:].strip():
+        yield pos, text[pos:]
+
+
+def _cut(text: str, start: int, end: int):
+    """Split [start, end) of ``text`` at line breaks when it is too long to quote."""
+    if end - start <= MAX_PASSAGE_CHARS:
+        yield start, end
+        return
+    for m in _LINE.finditer(text, start, end):
+        s, e = m.start(), m.end()
+        while e - s > MAX_PASSAGE_CHARS:  # a single endless line: cut hard at a space if any
+            cut = text.rfind(" ", s, s + MAX_PASSAGE_CHARS)
+            cut = cut if cut > s else s + MAX_PASSAGE_CHARS
+            yield s, cut
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s and text[s:e].strip():
+            yield s, e
+
+
+def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
+    """Passages for every readable page of ``text`` (the whole document text)."""
+    nlp = pipeline(language)
+    spans: list[tuple[int, int]] = []  # (page number, absolute block offset)
+    blocks: list[str] = []
+    for page in pages:
+        if page.unreadable or page.end == page.start:
+            continue
+        for off, block in _blocks(text[page.start:page.end]):
+            spans.append((page.number, page.start + off))
+            blocks.append(block)
+    from spacy.attrs import IDX
+
+    out: list[Passage] = []
+    for (number, base), block, doc in zip(spans, blocks, map(nlp.make_doc, blocks)):
+        if not len(doc):
+            continue
+        idx = doc.to_array([IDX]).ravel()
+        first = idx[sentence_starts(doc, language)]
+        bounds = list(zip(first.tolist(), first[1:].tolist() + [len(block)]))
+        for bs, be in bounds:
+            s, e = base + bs, base + be
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            while s < e and text[s].isspace():
+                s += 1
+            if s == e:
+                continue
+            for ps, pe in _cut(text, s, e):
+                out.append(Passage(page=number, start=ps, end=pe, text=text[ps:pe]))
+    return tuple(out)

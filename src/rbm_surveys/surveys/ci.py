@@ -1,0 +1,118 @@
+"""Confidence intervals: Wald (normal / t) and the proportion methods of R ``svyciprop``.
+
+Each function is vectorised over estimates: arrays of estimate, variance and df in, arrays
+of (low, high) out. ``df = inf`` means the normal quantile.
+
+Sources: R survey ``svyciprop`` (Lumley 2010 §2.3.1 and man/svyciprop.Rd);
+Korn & Graubard (1998) "Confidence intervals for proportions with small expected number of
+positive counts estimated from survey data", Survey Methodology 24:193-201;
+Wilson (1927) JASA 22:209-212 with the design-effective sample size (Kish 1965).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from rbm_surveys.errors import UsageError
+
+__all__ = ["critical", "wald_interval", "proportion_interval", "CI_METHODS", "PROPORTION_METHODS"]
+
+#: methods for any statistic
+CI_METHODS = ("wald", "t", "mean")
+#: extra methods for proportions (R svyciprop names plus aliases)
+PROPORTION_METHODS = ("wald", "t", "mean", "logit", "xlogit", "likelihood", "asin", "beta",
+                      "korn-graubard", "wilson")
+
+
+def critical(level: float, df: np.ndarray | float) -> np.ndarray:
+    """Two-sided critical value: t(df) quantile, normal where df is infinite."""
+    df = np.asarray(df, dtype=float)
+    q = 1 - (1 - level) / 2
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isinf(df), stats.norm.ppf(q), stats.t.ppf(q, np.where(df > 0, df, np.nan)))
+
+
+def wald_interval(est: np.ndarray, se: np.ndarray, df: np.ndarray,
+                  level: float) -> tuple[np.ndarray, np.ndarray]:
+    c = critical(level, df)
+    return est - c * se, est + c * se
+
+
+def _likelihood_bounds(p: float, var: float, nobs: float, crit: float) -> tuple[float, float]:
+    """Profile-likelihood interval of an intercept-only quasibinomial survey GLM.
+
+    R's ``confint.svyglm(method="likelihood")``: the deviance change divided by the
+    dispersion (svyvar of Pearson residuals = n/(n-1) for 0/1 data) equals crit^2 * lambda,
+    lambda = design variance / model variance of the coefficient (Rao-Scott scaling).
+    For 0/1 data this reduces to KL(p || mu) = crit^2 * dispersion * var / (2 p (1-p)).
+    R traces the profile on a grid and interpolates a spline; we solve it exactly.
+    """
+    if not (0 < p < 1) or not np.isfinite(var) or var <= 0:
+        return (np.nan, np.nan)
+    disp = nobs / (nobs - 1)
+    target = crit ** 2 * disp * var / (2 * p * (1 - p))
+
+    def kl(mu: float) -> float:
+        return p * np.log(p / mu) + (1 - p) * np.log((1 - p) / (1 - mu)) - target
+
+    lo = optimize.brentq(kl, 1e-300, p, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    hi = optimize.brentq(kl, p, 1 - 1e-16, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    return lo, hi
+
+
+def proportion_interval(method: str, p: np.ndarray, var: np.ndarray, df: np.ndarray,
+                        n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for proportions ``p`` with design variance ``var`` (arrays of equal length).
+
+    ``n`` is the number of observations behind each estimate (the domain's own count), used by
+    Korn-Graubard's df correction, Wilson and the likelihood dispersion; where the variance is
+    zero (p = 0 or 1) the effective sample size falls back to ``n`` so that the intervals
+    still have width.
+    """
+    if method not in PROPORTION_METHODS:
+        raise UsageError(f"unknown confidence-interval method {method!r}", key="ci",
+                         hint=f"use one of {', '.join(PROPORTION_METHODS)}")
+    p = np.asarray(p, dtype=float)
+    var = np.asarray(var, dtype=float)
+    df = np.broadcast_to(np.asarray(df, dtype=float), p.shape)
+    n = np.broadcast_to(np.asarray(n, dtype=float), p.shape)
+    se = np.sqrt(var)
+    crit = critical(level, df)
+    alpha = 1 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method in ("wald",):
+            return wald_interval(p, se, np.full(p.shape, np.inf), level)
+        if method in ("t", "mean"):
+            return wald_interval(p, se, df, level)
+        if method in ("logit", "xlogit"):
+            # Wald interval on the logit scale; delta-method SE = se / (p (1 - p))
+            lg = special.logit(p)
+            half = crit * se / (p * (1 - p))
+            return special.expit(lg - half), special.expit(lg + half)
+        if method == "asin":
+            # d asin(sqrt(p)) / dp = 1 / (2 sqrt(p (1 - p)))
+            a = np.arcsin(np.sqrt(p))
+            half = crit * se / (2 * np.sqrt(p * (1 - p)))
+            return np.sin(a - half) ** 2, np.sin(a + half) ** 2
+        if method in ("beta", "korn-graubard"):
+            n_eff = np.where(var > 0, p * (1 - p) / var, n)
+            # Korn & Graubard's df adjustment: (t_{n-1} / t_{df})^2, as R svyciprop
+            ratio = stats.t.ppf(alpha / 2, n - 1) / np.where(
+                np.isinf(df), stats.norm.ppf(alpha / 2), stats.t.ppf(alpha / 2, df))
+            n_eff = n_eff * ratio ** 2
+            lo = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
+            hi = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)),
+                          1.0)
+            return lo, hi
+        if method == "wilson":
+            n_eff = np.where(var > 0, p * (1 - p) / var, n)
+            z2 = crit ** 2
+            centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
+            half = crit / (1 + z2 / n_eff) * np.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2))
+            return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # likelihood
+    bounds = [_likelihood_bounds(float(pi), float(vi), float(ni), float(ci))
+              for pi, vi, ni, ci in zip(p, var, n, crit)]   # one root-find per estimate
+    arr = np.array(bounds, dtype=float).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]

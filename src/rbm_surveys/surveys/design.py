@@ -1,0 +1,348 @@
+"""SurveyDesign: a linearisation (Taylor) survey design, as R survey's ``svydesign``.
+
+The constructor stores and checks the arguments and integer-codes the structure once
+(strata, clusters per stage, fpc); estimates are computed by
+:mod:`rbm_surveys.surveys.estimate`. A design is immutable: weighting returns a new design
+through :meth:`SurveyDesign.with_weights`.
+
+Conventions (R survey): ``ids`` lists the stage identifiers (``None``/``1`` = element
+sampling); ``fpc`` gives the population size per stage (values in (0, 1] are sampling
+fractions); without ``weights``/``probs`` the weights are implied by the fpc (or are 1);
+multistage variance needs the fpc (otherwise only the ultimate-cluster term is used).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rbm_surveys.errors import DataError, DesignError, UsageError
+from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, check_weights,
+                                         first_rows, numeric_column)
+from rbm_surveys.surveys.variance import LONELY_PSU_RULES, Stage
+
+__all__ = ["SurveyDesign"]
+
+
+def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes and their labels."""
+    codes, labels = pd.factorize(pd.Series(values), sort=True)
+    return codes.astype(np.int64), np.asarray(labels)
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer code of the pair (a, b), in sorted order."""
+    key = a.astype(np.int64) * (int(b.max()) + 1 if len(b) else 1) + b
+    _, inv = np.unique(key, return_inverse=True)
+    return inv.astype(np.int64)
+
+
+class SurveyDesign:
+    """A complex survey design for Taylor-linearised estimates.
+
+    Parameters
+    ----------
+    data: the survey frame (never modified).
+    weights: column of sampling (analysis) weights.
+    strata: stratum column, or one per stage.
+    ids: stage identifier columns (first = PSU); ``None`` or ``1`` = each row its own PSU.
+    fpc: population size (or sampling fraction in (0, 1]) per stage: column names or numbers.
+    nest: PSU ids are only unique within strata (R ``nest=TRUE``).
+    probs: column of selection probabilities (weights = 1/probs) when ``weights`` is None.
+    pps: ``None`` (with-replacement/without-replacement by fpc as usual) or ``"brewer"``
+        (Brewer's approximation: fpc per unit are inclusion probabilities).
+    lonely_psu: what to do with strata holding one PSU: fail | remove | certainty | adjust |
+        average (R ``options(survey.lonely.psu=)``), stamped on every result.
+    """
+
+    kind = "taylor"
+
+    def __init__(self, data: pd.DataFrame, weights: str | None = None,
+                 strata: str | Sequence[str] | None = None,
+                 ids: str | int | Sequence[str] | None = None,
+                 fpc: str | float | Sequence[str | float] | None = None, nest: bool = False,
+                 probs: str | None = None, pps: str | None = None,
+                 lonely_psu: str = "fail") -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise UsageError("data must be a pandas DataFrame", key="data",
+                             hint="read the export first, e.g. with rbm_surveys.read_export")
+        if len(data) == 0:
+            raise DataError("the survey frame has no rows", key="data")
+        check_choice(lonely_psu, LONELY_PSU_RULES, "lonely_psu")
+        if pps not in (None, "brewer"):
+            raise UsageError(f"pps={pps!r} is not supported", key="pps",
+                             hint="use pps=None or pps='brewer'")
+        self.data = data
+        self.weights_column = weights
+        self.strata_columns = as_list(strata)
+        id_list = as_list(ids)
+        self.id_columns = [] if id_list in ([], [1], ["1"], [0]) else id_list
+        self.fpc_spec = as_list(fpc)
+        self.nest = bool(nest)
+        self.probs_column = probs
+        self.pps = pps
+        self.lonely_psu = lonely_psu
+        self.calibration: tuple = ()
+        self._build()
+        self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ structure
+    def _column_values(self, name: str, role: str) -> np.ndarray:
+        col = check_column(self.data, name, role)
+        miss = col.isna().to_numpy()
+        if miss.any():
+            raise DataError(f"{role} column {name!r} has missing values", column=name,
+                            row=first_rows(miss),
+                            hint=f"every row needs a {role}; fill them in or drop those rows")
+        return col.to_numpy()
+
+    def _build(self) -> None:
+        n = len(self.data)
+        n_stages = max(1, len(self.id_columns))
+        if len(self.strata_columns) > n_stages:
+            raise UsageError("more strata columns than stages", key="strata",
+                             hint="give one strata column per stage in ids")
+        if len(self.fpc_spec) > n_stages:
+            raise UsageError("more fpc entries than stages", key="fpc",
+                             hint="give one fpc per stage in ids")
+        stages: list[Stage] = []
+        upper = np.zeros(n, dtype=np.int64)
+        n_upper = 1
+        mult_rows = np.ones(n)
+        prob = np.ones(n)
+        self.has_fpc = bool(self.fpc_spec)
+        for s in range(n_stages):
+            if s < len(self.strata_columns) and self.strata_columns[s] is not None:
+                st_code, st_lab = _codes(self._column_values(self.strata_columns[s], "strata"))
+            else:
+                st_code, st_lab = np.zeros(n, dtype=np.int64), np.array([1])
+            if s < len(self.id_columns):
+                id_name = self.id_columns[s]
+                id_code, _ = _codes(self._column_values(id_name, "cluster id"))
+            else:
+                id_name = None
+                id_code = np.arange(n, dtype=np.int64)
+            group = _pair(upper, st_code)
+            if self.nest or s > 0:
+                # ids only unique within (upper cluster, stratum): R nest=TRUE, and the
+                # recursion by upper cluster in R's multistage for later stages
+                cluster = _pair(group, id_code) if self.nest else _pair(upper, id_code)
+            else:
+                cluster = id_code
+            n_clusters = int(cluster.max()) + 1
+            # each cluster must lie in one stratum (R: "Clusters not nested in strata")
+            first = np.full(n_clusters, -1, dtype=np.int64)
+            first[cluster] = group
+            if np.any(first[cluster] != group):
+                bad = first[cluster] != group
+                raise DesignError(
+                    f"cluster ids in {id_name!r} are reused across strata at stage {s + 1}",
+                    column=id_name, row=first_rows(bad),
+                    hint="use nest=True if ids are only unique within strata")
+            cluster_group = first
+            n_groups = int(group.max()) + 1
+            npsu = np.bincount(cluster_group, minlength=n_groups)
+            if s < len(self.fpc_spec):
+                f_rows, frac_rows = self._stage_fpc(self.fpc_spec[s], s, group, npsu)
+            else:
+                f_rows, frac_rows = np.ones(n), np.ones(n)
+            cluster_f = np.ones(n_clusters)
+            cluster_f[cluster] = f_rows
+            g_first = np.zeros(n_groups, dtype=np.int64)
+            g_first[group] = np.arange(n)
+            parent = None
+            if s > 0:
+                parent = np.zeros(n_clusters, dtype=np.int64)
+                parent[cluster] = upper
+            stages.append(Stage(number=s + 1, cluster=cluster, n_clusters=n_clusters,
+                                cluster_group=cluster_group, group_npsu=npsu, cluster_f=cluster_f,
+                                group_mult=mult_rows[g_first], group_upper=upper[g_first],
+                                group_label=np.asarray(st_lab)[st_code[g_first]],
+                                parent=parent))
+            prob = prob * frac_rows
+            mult_rows = mult_rows * frac_rows
+            upper, n_upper = cluster, n_clusters
+        del n_upper
+        self._all_stages = stages
+        # Rao's recursion needs the fpc; without it only the ultimate-cluster term (R).
+        self.stages = stages if self.has_fpc else stages[:1]
+        if self.weights_column is not None:
+            w = numeric_column(self.data, self.weights_column, "weights")
+            col = self.weights_column
+        elif self.probs_column is not None:
+            p = numeric_column(self.data, self.probs_column, "probs")
+            with np.errstate(divide="ignore"):
+                w = 1.0 / p
+            col = self.probs_column
+        else:
+            w = 1.0 / prob
+            col = None
+        self.weights = check_weights(np.ascontiguousarray(w, dtype=np.float64), col)
+        self.weights.setflags(write=False)
+
+    def _stage_fpc(self, spec: Any, s: int, group: np.ndarray,
+                   npsu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-row factors f = 1 - n/N and sampling fractions n/N for stage s.
+
+        With ``pps='brewer'`` the fpc are inclusion probabilities pi_i and f = 1 - pi_i per
+        PSU: Brewer's approximation as R survey applies it in ``onestrat``.
+        """
+        n = len(group)
+        if isinstance(spec, str):
+            vals = numeric_column(self.data, spec, "fpc")
+            bad = ~np.isfinite(vals) | (vals <= 0)
+            if bad.any():
+                raise DataError(f"fpc column {spec!r} has missing or non-positive values",
+                                column=spec, row=first_rows(bad),
+                                hint="give the population size (or sampling fraction) per row")
+        else:
+            vals = np.full(n, float(spec))
+            if not np.isfinite(vals[0]) or vals[0] <= 0:
+                raise UsageError(f"fpc value {spec!r} must be a positive number", key="fpc")
+        n_rows = npsu[group].astype(float)
+        if self.pps == "brewer":
+            # Brewer: per-unit inclusion probabilities; f varies within strata (R pps="brewer")
+            if np.any(vals > 1):
+                raise DataError("with pps='brewer' the fpc must be inclusion probabilities",
+                                column=spec if isinstance(spec, str) else None,
+                                hint="give pi_i in (0, 1]")
+            pop = n_rows / vals
+        elif np.all(vals <= 1):
+            pop = n_rows / vals        # sampling fractions
+        elif np.all(vals >= 1):
+            pop = vals
+        else:
+            raise DataError("fpc mixes population sizes (>1) and sampling fractions (<1)",
+                            column=spec if isinstance(spec, str) else None,
+                            hint="use one convention for the whole column")
+        small = pop < n_rows - 1e-9
+        if small.any():
+            raise DataError(f"fpc at stage {s + 1} is smaller than the number of sampled units",
+                            column=spec if isinstance(spec, str) else None,
+                            row=first_rows(small),
+                            hint="fpc is the population size N per stratum (R convention), "
+                                 "not 1 - n/N")
+        g_pop = np.zeros(int(group.max()) + 1)
+        g_pop[group] = pop
+        if self.pps is None and np.any(np.abs(g_pop[group] - pop) > 1e-9 * np.abs(pop)):
+            bad = np.abs(g_pop[group] - pop) > 1e-9 * np.abs(pop)
+            raise DataError(f"fpc varies within a stratum at stage {s + 1}",
+                            column=spec if isinstance(spec, str) else None, row=first_rows(bad),
+                            hint="the population size must be constant within each stratum")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f_rows = np.where(np.isinf(pop), 1.0, (pop - n_rows) / pop)
+        return f_rows, n_rows / pop
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    @property
+    def degf(self) -> int:
+        """Number of PSUs minus number of strata among rows with nonzero weight (R degf)."""
+        st = self._all_stages[0]
+        inset = self.weights != 0
+        psu = np.unique(st.cluster[inset])
+        grp = np.unique(st.cluster_group[psu])
+        return int(len(psu) - len(grp))
+
+    def describe(self) -> str:
+        parts = [f"{self.n} rows"]
+        st = self._all_stages[0]
+        parts.append(f"{st.n_groups} strata, {st.n_clusters} PSUs")
+        if len(self._all_stages) > 1:
+            parts.append(f"{len(self._all_stages)} stages")
+        parts.append("fpc" if self.has_fpc else "with replacement")
+        return "taylor: " + ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"SurveyDesign({self.describe()}, lonely_psu={self.lonely_psu!r})"
+
+    # ------------------------------------------------------------------ derived designs
+    def with_weights(self, weights: np.ndarray, calibration: Any = None) -> "SurveyDesign":
+        """Same structure, new analysis weights; ``calibration`` appended if given."""
+        w = check_weights(np.array(weights, dtype=np.float64).reshape(-1), None)
+        if len(w) != self.n:
+            raise UsageError(f"weights have {len(w)} values for {self.n} rows", key="weights")
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        w.setflags(write=False)
+        new.weights = w
+        new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
+        new._cache = {k: v for k, v in self._cache.items() if k[0] == "structure"}
+        return new
+
+    # ------------------------------------------------------------------ estimates
+    def mean(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+             deff: bool | str = False, ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.mean(self, variables, by=by, deff=deff, ci=ci, level=level)
+
+    def total(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+              deff: bool | str = False, ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.total(self, variables, by=by, deff=deff, ci=ci, level=level)
+
+    def proportion(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+                   deff: bool | str = False, ci: str = "wald", level: float = 0.95,
+                   levels: Sequence[Any] | None = None) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.proportion(self, variables, by=by, deff=deff, ci=ci, level=level,
+                                   levels=levels)
+
+    def ratio(self, numerator: str | Sequence[str], denominator: str,
+              by: str | Sequence[str] | None = None, ci: str = "wald",
+              level: float = 0.95) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level)
+
+    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float] = 0.5,
+                 by: str | Sequence[str] | None = None, rule: str = "math",
+                 ci: str = "mean", level: float = 0.95) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.quantile(self, variables, quantiles, by=by, rule=rule, ci=ci,
+                                 level=level)
+
+    def var(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+            level: float = 0.95) -> pd.DataFrame:
+        from rbm_surveys.surveys import estimate
+        return estimate.variance(self, variables, by=by, level=level)
+
+    # ------------------------------------------------------------------ replicates
+    def replicate(self, type: str = "jk1", *, replicates: int = 50, seed: int | None = None,
+                  fay_rho: float = 0.5, mse: bool = False) -> "Any":
+        """Replicate-weight design built from this design (R ``as.svrepdesign``)."""
+        from rbm_surveys.surveys.replicate import from_design
+        return from_design(self, type=type, replicates=replicates, seed=seed,
+                           fay_rho=fay_rho, mse=mse)
+
+    @staticmethod
+    def from_replicate_weights(data: pd.DataFrame, weights: str, repweights: Any,
+                               type: str = "other", scale: float | None = None,
+                               rscales: Any = None, mse: bool = False, **kw: Any) -> "Any":
+        """A :class:`ReplicateDesign` from user-supplied replicate weights (R ``svrepdesign``)."""
+        from rbm_surveys.surveys.replicate import ReplicateDesign
+        return ReplicateDesign.from_weights(data, weights=weights, repweights=repweights,
+                                            type=type, scale=scale, rscales=rscales, mse=mse,
+                                            **kw)
+
+    # ------------------------------------------------------------------ weighting hooks
+    def poststratify(self, *a: Any, **k: Any) -> Any:
+        from rbm_surveys.surveys.weighting import poststratify
+        return poststratify(self, *a, **k)
+
+    def rake(self, *a: Any, **k: Any) -> Any:
+        from rbm_surveys.surveys.weighting import rake
+        return rake(self, *a, **k)
+
+    def calibrate(self, *a: Any, **k: Any) -> Any:
+        from rbm_surveys.surveys.weighting import calibrate
+        return calibrate(self, *a, **k)
+
+    def trim(self, *a: Any, **k: Any) -> Any:
+        from rbm_surveys.surveys.weighting import trim
+        return trim(self, *a, **k)

@@ -1,0 +1,512 @@
+"""Estimates on survey designs: mean, total, proportion, ratio, quantile, variance.
+
+Every statistic is a ratio of weighted totals, theta = Y_d / X_d, per (variable, domain):
+a mean has x = 1, a proportion is the mean of a 0/1 indicator, a total has no denominator.
+So one engine serves them all:
+
+1. *Sufficient statistics*: weighted sums of each variable per (domain, cluster) at each
+   stage, by ``np.bincount`` on integer keys (``domain * n_clusters + cluster``) — a handful
+   of passes over the rows, whatever the number of estimates.
+2. *Scores*: cluster totals of the linearised influence scores,
+   t_c = (Y_dc - theta X_dc) / X_d (Binder 1983; R ``svymean``/``svyratio``), formed on the
+   small (domain x cluster) arrays.
+3. *Variance*: :mod:`rbm_surveys.surveys.variance` (Taylor, by stage) or the replicate
+   formula on replicate estimates obtained as (domain x PSU sums) @ (PSU x replicate
+   factors).
+
+Domains are estimated by zero-weighting (rows are never dropped): the variance uses the
+whole design, as R ``svyby``. Missing values are R's ``na.rm=TRUE``: a row with a missing
+value in any requested variable gets zero weight for that call, the design is unchanged.
+
+Every function returns a tidy DataFrame with the columns of :data:`RESULT_COLUMNS` (plus
+one column per ``by`` variable, after ``level``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from rbm_surveys.errors import DataError, UsageError
+from rbm_surveys.surveys._checks import as_list, check_column, numeric_column
+from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
+                                    proportion_interval, wald_interval)
+from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
+
+__all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance"]
+
+#: fixed result columns; the ``by`` columns are inserted after ``level``
+RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
+                  "n_weighted", "cv", "statistic", "ci_method", "lonely_psu", "design"]
+
+QUANTILE_RULES = ("math", "school", "hf7")
+
+
+# ---------------------------------------------------------------------------- inputs
+@dataclass
+class _Domains:
+    codes: np.ndarray        # (n,) domain of each row, -1 = in no domain
+    count: int
+    frame: pd.DataFrame      # one row per domain, one column per by-variable
+    by: list[str]
+
+
+def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
+    by_cols = [str(b) for b in as_list(by)]
+    n = design.n
+    if not by_cols:
+        return _Domains(np.zeros(n, dtype=np.int64), 1, pd.DataFrame(index=[0]), [])
+    key = np.zeros(n, dtype=np.int64)
+    valid = np.ones(n, dtype=bool)
+    labels = []
+    for col in by_cols:
+        codes, lab = pd.factorize(check_column(design.data, col, "by"), sort=True)
+        valid &= codes >= 0
+        key = key * max(len(lab), 1) + codes
+        labels.append(np.asarray(lab))
+    uniq, inv = np.unique(key[valid], return_inverse=True)
+    dom = np.full(n, -1, dtype=np.int64)
+    dom[valid] = inv
+    parts = {}
+    rest = uniq.copy()
+    for col, lab in reversed(list(zip(by_cols, labels))):
+        parts[col] = lab[rest % len(lab)]
+        rest //= len(lab)
+    frame = pd.DataFrame({c: parts[c] for c in by_cols})
+    return _Domains(dom, len(uniq), frame, by_cols)
+
+
+def _levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
+    col = check_column(design.data, name, "variable")
+    codes, lab = pd.factorize(col, sort=True)
+    lab = list(lab)
+    if levels is not None:
+        want = list(levels)
+        unknown = [lv for lv in lab if lv not in want]
+        if unknown:
+            raise DataError(f"variable {name!r} has values not in levels: {unknown[:5]}",
+                            column=name, hint="add them to levels= or recode the column")
+        remap = np.array([want.index(lv) for lv in lab] + [-1])
+        codes = remap[codes]
+        lab = want
+    return codes, lab
+
+
+# ---------------------------------------------------------------------------- engine
+@dataclass
+class _Linear:
+    theta: np.ndarray
+    var: np.ndarray
+    y: np.ndarray            # numerator totals
+    x: np.ndarray            # denominator totals (1 for totals)
+    n: np.ndarray            # rows behind each estimate
+    n_weighted: np.ndarray
+    df: np.ndarray           # domain degrees of freedom
+    deff: np.ndarray
+
+
+def _cluster_sums(keys: np.ndarray, n_keys: int, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(m+1, n_keys) weighted sums of each column of u and of 1."""
+    out = np.empty((u.shape[1] + 1, n_keys))
+    for j in range(u.shape[1]):            # one bincount per variable, not per row
+        out[j] = np.bincount(keys, weights=w * u[:, j], minlength=n_keys)
+    out[-1] = np.bincount(keys, weights=w, minlength=n_keys)
+    return out
+
+
+def _linear(design: Any, u: np.ndarray, complete: np.ndarray, dom: _Domains, num: np.ndarray,
+            den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
+            kind: str = "mean") -> _Linear:
+    """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
+    n_rows = design.n
+    in_dom = dom.codes >= 0
+    use = complete & in_dom
+    domc = np.where(in_dom, dom.codes, 0)
+    uc = np.where(use[:, None], u, 0.0)
+    w_e = np.where(use, design.weights, 0.0)
+    D, m = dom.count, u.shape[1]
+    ones = m                               # index of the constant column in the sums
+    den_i = np.where(den == -2, ones, den)
+    # domain-level sums
+    dsum = _cluster_sums(domc, D, w_e, uc)                  # (m+1, D)
+    y = dsum[num, d_idx]
+    x = np.where(den_i >= 0, dsum[np.maximum(den_i, 0), d_idx], 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = y / x
+    pos = (w_e > 0).astype(float)
+    n_dom = np.bincount(domc, weights=pos, minlength=D)
+    n_k = n_dom[d_idx]
+    nw_k = dsum[ones, d_idx]
+    if design.kind == "taylor":
+        var = _taylor_var(design, uc, w_e, domc, D, num, den_i, d_idx, theta, x, use)
+        df_dom = _domain_degf(design, domc, D, w_e)
+    else:
+        var = _replicate_var(design, uc, w_e, domc, D, num, den_i, d_idx, theta, use)
+        df_dom = np.full(D, float(design.degf))
+    deff_k = np.full(len(theta), np.nan)
+    if deff:
+        deff_k = _deff(var, uc, w_e, domc, D, num, d_idx, theta, x, n_k, nw_k, deff, kind,
+                       dsum)
+    del n_rows
+    return _Linear(theta, var, y, x, n_k, nw_k, df_dom[d_idx], deff_k)
+
+
+def _scores_T(s: np.ndarray, num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray,
+              theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Cluster totals of scores (C x K) from sums s (m+1, D, C)."""
+    t = s[num, d_idx].copy()                                   # (K, C)
+    ratio = den_i >= 0
+    if ratio.any():
+        t[ratio] -= theta[ratio, None] * s[den_i[ratio], d_idx[ratio]]
+        t[ratio] /= x[ratio, None]
+    return t.T
+
+
+def _taylor_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
+                num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
+                x: np.ndarray, use: np.ndarray) -> np.ndarray:
+    totals = []
+    if design.calibration:
+        # row-level scores (R passes these to svyrecvar), residualised by each calibration
+        cols = np.column_stack([uc, np.ones(design.n)])
+        z = cols[:, num] * w_e[:, None]
+        ratio = den_i >= 0
+        if ratio.any():
+            z[:, ratio] = (z[:, ratio] - theta[ratio] * w_e[:, None] * cols[:, den_i[ratio]]) \
+                / x[ratio]
+        z *= domc[:, None] == d_idx[None, :]
+        for cal in design.calibration:
+            z = np.asarray(cal.residualize(z), dtype=float)
+        for stage in design.stages:
+            c = stage.n_clusters
+            m = sp.csr_matrix((np.ones(design.n), (stage.cluster, np.arange(design.n))),
+                              shape=(c, design.n))
+            totals.append(np.asarray(m @ z))
+    else:
+        for stage in design.stages:
+            c = stage.n_clusters
+            keys = domc * c + stage.cluster
+            s = _cluster_sums(keys, D * c, w_e, uc).reshape(-1, D, c)
+            totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
+    return taylor_variance(design.stages, totals, design.lonely_psu)
+
+
+def _domain_degf(design: Any, domc: np.ndarray, D: int, w_e: np.ndarray) -> np.ndarray:
+    """R degf of each domain's subset design: PSUs minus strata with positive weight."""
+    st = design._all_stages[0]
+    c = st.n_clusters
+    present = np.bincount(domc * c + st.cluster, weights=(w_e > 0).astype(float),
+                          minlength=D * c).reshape(D, c) > 0
+    n_psu = present.sum(axis=1)
+    g = st.group_matrix()
+    n_str = (np.asarray(g @ present.T.astype(float)) > 0).sum(axis=0)
+    return (n_psu - n_str).astype(float)
+
+
+def _replicate_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
+                   num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
+                   use: np.ndarray) -> np.ndarray:
+    ratio = den_i >= 0
+    if design.factors is not None:
+        # replicate weights vary by PSU: sums per (domain, PSU) once, then @ factors
+        c = design.n_psu
+        s = _cluster_sums(domc * c + design.psu, D * c, w_e, uc).reshape(-1, D, c)
+        y_r = s[num, d_idx] @ design.factors                     # (K, R)
+        x_r = np.ones_like(y_r)
+        if ratio.any():
+            x_r[ratio] = s[den_i[ratio], d_idx[ratio]] @ design.factors
+    else:
+        rep = design.repweights
+        cols = np.column_stack([uc, np.ones(design.n)])
+        rows = np.flatnonzero(use)
+        y_r = np.empty((len(num), rep.shape[1]))
+        x_r = np.ones_like(y_r)
+        for j in np.unique(np.concatenate([num, den_i[ratio]])):
+            mj = sp.csr_matrix((cols[rows, j], (domc[rows], rows)), shape=(D, design.n))
+            sums = np.asarray(mj @ rep)                          # (D, R)
+            y_r[num == j] = sums[d_idx[num == j]]
+            sel = ratio & (den_i == j)
+            x_r[sel] = sums[d_idx[sel]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta_r = y_r / x_r
+    return replicate_variance(theta, theta_r, design.scale, design.rscales, design.mse)
+
+
+def _deff(var: np.ndarray, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
+          num: np.ndarray, d_idx: np.ndarray, theta: np.ndarray, x: np.ndarray,
+          n_k: np.ndarray, nw_k: np.ndarray, deff: bool | str, kind: str,
+          dsum: np.ndarray) -> np.ndarray:
+    """var / var_SRS as R svymean/svytotal (man/surveysummary.Rd).
+
+    svyvar = sum w (y - ybar)^2 / sum w * n/(n-1) within the domain; mean: var_SRS =
+    svyvar/n * (1 - n/N); total: svyvar * N^2/n * (1 - n/N); deff="replace" drops (1-n/N).
+    """
+    out = np.full(len(num), np.nan)
+    if kind not in ("mean", "total"):
+        return out
+    mean_dj = dsum[:-1] / np.where(dsum[-1] == 0, np.nan, dsum[-1])      # (m, D)
+    for j in np.unique(num):
+        dev = uc[:, j] - mean_dj[j, domc]
+        ss = np.bincount(domc, weights=w_e * np.nan_to_num(dev) ** 2, minlength=D)
+        sel = num == j
+        d = d_idx[sel]
+        nn, big_n = n_k[sel], nw_k[sel]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            svyvar = ss[d] / big_n * nn / (nn - 1)
+            if kind == "mean":
+                vsrs = svyvar / nn
+            else:
+                vsrs = svyvar * big_n ** 2 / nn
+            if deff != "replace":
+                vsrs = vsrs * (big_n - nn) / big_n
+            out[sel] = var[sel] / vsrs
+    return out
+
+
+# ---------------------------------------------------------------------------- output
+def _table(design: Any, dom: _Domains, res: _Linear, variable: list, level: list,
+           d_idx: np.ndarray, statistic: str, ci: str, level_conf: float,
+           low: np.ndarray | None = None, high: np.ndarray | None = None,
+           se: np.ndarray | None = None, df_ci: np.ndarray | None = None) -> pd.DataFrame:
+    if se is None:
+        se = np.sqrt(res.var)
+    if df_ci is None:
+        df_ci = np.full(len(res.theta), np.inf) if ci == "wald" else res.df
+    if low is None:
+        low, high = wald_interval(res.theta, se, df_ci, level_conf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = se / np.abs(res.theta)
+    out = {"variable": variable, "level": level}
+    for col in dom.by:
+        out[col] = dom.frame[col].to_numpy()[d_idx]
+    out.update({"estimate": res.theta, "se": se, "ci_low": low, "ci_high": high, "df": df_ci,
+                "deff": res.deff, "n": res.n.astype(np.int64), "n_weighted": res.n_weighted,
+                "cv": cv, "statistic": statistic, "ci_method": ci,
+                "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
+    return pd.DataFrame(out)
+
+
+def _grid(n_vars: int, n_dom: int) -> tuple[np.ndarray, np.ndarray]:
+    """(variable, domain) index pairs, domain-major as R svyby prints them."""
+    j, d = np.meshgrid(np.arange(n_vars), np.arange(n_dom))
+    return j.ravel(), d.ravel()
+
+
+def _check_ci(ci: str, allowed: Sequence[str]) -> str:
+    if ci == "normal":
+        ci = "wald"
+    if ci not in allowed:
+        raise UsageError(f"ci={ci!r} is not available here", key="ci",
+                         hint=f"use one of {', '.join(allowed)}")
+    return ci
+
+
+def _numeric_matrix(design: Any, names: list[str], role: str = "variable") -> np.ndarray:
+    if not names:
+        raise UsageError("no variables given", key="variables")
+    return np.column_stack([numeric_column(design.data, v, role) for v in names])
+
+
+# ---------------------------------------------------------------------------- statistics
+def mean(design: Any, variables: Any, by: Any = None, deff: bool | str = False,
+         ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+    """Weighted means (R ``svymean``/``svyby``); default interval normal as R confint."""
+    return _mean_total(design, variables, by, deff, ci, level, "mean")
+
+
+def total(design: Any, variables: Any, by: Any = None, deff: bool | str = False,
+          ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+    """Weighted totals (R ``svytotal``)."""
+    return _mean_total(design, variables, by, deff, ci, level, "total")
+
+
+def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str, level: float,
+                kind: str) -> pd.DataFrame:
+    ci = _check_ci(ci, CI_METHODS)
+    names = [str(v) for v in as_list(variables)]
+    if not names:
+        raise UsageError("no variables given", key="variables")
+    cols, var_of, lev_of = [], [], []
+    for name in names:
+        col = check_column(design.data, name, "variable")
+        if kind == "total" and not (pd.api.types.is_numeric_dtype(col)
+                                    or pd.api.types.is_bool_dtype(col)):
+            # total of a categorical variable: estimated count of each level (R svytotal)
+            codes, labs = _levels(design, name, None)
+            for i, lab in enumerate(labs):
+                cols.append(np.where(codes < 0, np.nan, (codes == i).astype(float)))
+                var_of.append(name)
+                lev_of.append(lab)
+        else:
+            cols.append(numeric_column(design.data, name, "variable"))
+            var_of.append(name)
+            lev_of.append(None)
+    u = np.column_stack(cols)
+    dom = _domains(design, by)
+    complete = ~np.isnan(u).any(axis=1)
+    j, d = _grid(u.shape[1], dom.count)
+    den = np.full(len(j), -2 if kind == "mean" else -1)
+    res = _linear(design, u, complete, dom, j, den, d, deff=deff, kind=kind)
+    return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d, kind,
+                  ci, level)
+
+
+def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = False,
+               ci: str = "wald", level: float = 0.95,
+               levels: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Proportions of each level of categorical variables (R ``svymean(~factor)`` and
+    ``svyciprop``). ``ci``: wald (normal, default as R's svymean), t/mean (t with the
+    domain's df), logit/xlogit, likelihood, asin, beta/korn-graubard, wilson."""
+    ci = _check_ci(ci, PROPORTION_METHODS)
+    names = [str(v) for v in as_list(variables)]
+    if not names:
+        raise UsageError("no variables given", key="variables")
+    cols, var_of, lev_of = [], [], []
+    missing = np.zeros(design.n, dtype=bool)
+    for name in names:
+        codes, labs = _levels(design, name, levels)
+        missing |= codes < 0
+        for i, lab in enumerate(labs):
+            cols.append((codes == i).astype(float))
+            var_of.append(name)
+            lev_of.append(lab)
+    u = np.column_stack(cols)
+    dom = _domains(design, by)
+    j, d = _grid(u.shape[1], dom.count)
+    res = _linear(design, u, ~missing, dom, j, np.full(len(j), -2), d, deff=deff, kind="mean")
+    low = high = None
+    df_ci = None
+    if ci not in ("wald", "t", "mean"):
+        df_ci = res.df
+        low, high = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
+    return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
+                  "proportion", ci, level, low=low, high=high, df_ci=df_ci)
+
+
+def ratio(design: Any, numerator: Any, denominator: str, by: Any = None, ci: str = "wald",
+          level: float = 0.95) -> pd.DataFrame:
+    """Ratio of totals sum(w y)/sum(w x) (R ``svyratio``, separate=FALSE)."""
+    ci = _check_ci(ci, CI_METHODS)
+    names = [str(v) for v in as_list(numerator)]
+    u = _numeric_matrix(design, names + [str(denominator)])
+    dom = _domains(design, by)
+    complete = ~np.isnan(u).any(axis=1)
+    j, d = _grid(len(names), dom.count)
+    res = _linear(design, u, complete, dom, j, np.full(len(j), len(names)), d, kind="ratio")
+    return _table(design, dom, res, [f"{names[i]}/{denominator}" for i in j], [None] * len(j),
+                  d, "ratio", ci, level)
+
+
+def variance(design: Any, variables: Any, by: Any = None, level: float = 0.95) -> pd.DataFrame:
+    """Population variance estimate (R ``svyvar``): mean of (y - ybar)^2 n/(n-1) per domain,
+    SE treating ybar as fixed, as R does."""
+    names = [str(v) for v in as_list(variables)]
+    frames = []
+    dom = _domains(design, by)
+    for name in names:
+        u = _numeric_matrix(design, [name])
+        complete = ~np.isnan(u[:, 0])
+        j, d = _grid(1, dom.count)
+        base = _linear(design, u, complete, dom, j, np.full(len(j), -2), d)
+        ybar = base.theta[np.maximum(dom.codes, 0)]
+        nn = base.n[np.maximum(dom.codes, 0)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sq = (u[:, 0] - ybar) ** 2 * nn / (nn - 1)
+        res = _linear(design, sq[:, None], complete, dom, j, np.full(len(j), -2), d)
+        frames.append(_table(design, dom, res, [name] * len(j), [None] * len(j), d, "variance",
+                             "wald", level))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- quantiles
+def _qrule(x: np.ndarray, w: np.ndarray, p: float, rule: str) -> float:
+    """Quantile rules of R survey >= 4.1 (``qrule_math``, ``qrule_school``, ``qrule_hf7``)."""
+    keep = w > 0
+    x, w = x[keep], w[keep]
+    if len(x) == 0:
+        return np.nan
+    order = np.argsort(x, kind="stable")
+    # R's cumsum() and sum() accumulate in long double; ties at p*W depend on it
+    x, cw = x[order], np.cumsum(w[order].astype(np.longdouble)).astype(np.float64)
+    total_w = float(np.sum(w.astype(np.longdouble)))
+    if rule == "hf7":
+        # Hyndman-Fan type 7 on the weighted scale: knots (0, cw_1..cw_{n-1}) / cw_{n-1}
+        if len(x) == 1:
+            return float(x[0])
+        pk = np.concatenate([[0.0], cw[:-1]]) / cw[-2]
+        return float(np.interp(p, pk, x))
+    # math: smallest x with F(x) >= p (inverse of the weighted step CDF); school: midpoint
+    pos = int(np.searchsorted(cw, p * total_w, side="right"))   # number of cw <= p W
+    if pos == 0:
+        return float(x[0])
+    low = x[pos - 1]
+    up = x[min(pos, len(x) - 1)]
+    exact = (p - cw[pos - 1] / total_w) == 0
+    if exact:
+        return float(low if rule == "math" else (low + up) / 2)
+    return float(up)
+
+
+def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0.5,
+             by: Any = None, rule: str = "math", ci: str = "mean",
+             level: float = 0.95) -> pd.DataFrame:
+    """Quantiles with Woodruff intervals (R ``svyquantile``, survey >= 4.1).
+
+    The interval for F(q) is a Wald interval (t with the domain's df) for the mean of
+    I(y <= q_hat); it is mapped back through the same quantile rule; SE = interval width /
+    (2 t). ``ci`` chooses the interval for F(q): mean | xlogit | asin | beta (R's
+    ``interval.type``).
+    """
+    if rule not in QUANTILE_RULES:
+        raise UsageError(f"rule={rule!r} is not supported", key="rule",
+                         hint=f"use one of {', '.join(QUANTILE_RULES)}")
+    if getattr(design, "kind", "taylor") != "taylor":
+        raise UsageError("quantiles are only available on Taylor (SurveyDesign) designs",
+                         key="quantile", hint="estimate quantiles on the linearisation design")
+    ci = _check_ci(ci, ("mean", "xlogit", "asin", "beta"))
+    probs = np.atleast_1d(np.asarray(quantiles, dtype=float))
+    if np.any((probs < 0) | (probs > 1)):
+        raise UsageError("quantiles must lie in [0, 1]", key="quantiles")
+    names = [str(v) for v in as_list(variables)]
+    dom = _domains(design, by)
+    frames = []
+    for name in names:
+        y = _numeric_matrix(design, [name])[:, 0]
+        complete = ~np.isnan(y)
+        use = complete & (dom.codes >= 0)
+        w_s = np.where(use, design.weights, 0.0)
+        qs, d_list, p_list, ind = [], [], [], []
+        for d in range(dom.count):
+            wd = np.where(dom.codes == d, w_s, 0.0)
+            for p in probs:
+                q = _qrule(np.nan_to_num(y), wd, float(p), rule)
+                qs.append(q)
+                d_list.append(d)
+                p_list.append(p)
+                ind.append((y <= q).astype(float))
+        u = np.column_stack(ind)
+        k = np.arange(u.shape[1])
+        d_idx = np.asarray(d_list)
+        res = _linear(design, u, complete, dom, k, np.full(len(k), -2), d_idx)
+        pl, ph = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
+        low = np.full(len(k), np.nan)
+        high = np.full(len(k), np.nan)
+        for i in range(len(k)):
+            wd = np.where(dom.codes == d_idx[i], w_s, 0.0)
+            if np.isfinite(pl[i]) and pl[i] >= 0:
+                low[i] = _qrule(np.nan_to_num(y), wd, float(pl[i]), rule)
+            if np.isfinite(ph[i]) and ph[i] <= 1:
+                high[i] = _qrule(np.nan_to_num(y), wd, float(ph[i]), rule)
+        se = (high - low) / (2 * critical(level, res.df))
+        res.theta = np.asarray(qs)
+        res.var = se ** 2
+        t = _table(design, dom, res, [name] * len(k), [None] * len(k), d_idx, "quantile",
+                   ci, level, low=low, high=high, se=se, df_ci=res.df)
+        t.insert(2, "quantile", p_list)
+        frames.append(t)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,273 @@
+"""``read_export``: any supported export → :class:`SurveyData` (see the package docstring).
+
+Steps, each once per table: detect the kind by content → read raw tables (export headers,
+raw cells) → map headers to names through the codebook → check the export against the form
+(unknown/missing columns, version) → coerce and assemble → link repeats to their parents.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from rbm_surveys.errors import ExportMismatchError, UsageError
+from rbm_surveys.provenance import Source
+from rbm_surveys.surveys.data import SurveyData
+from rbm_surveys.surveys.io.frames import RawTable, assemble
+from rbm_surveys.surveys.io.headers import HEADER_MODES, HeaderMap, infer_targets
+from rbm_surveys.surveys.io.sniff import sniff_kind
+from rbm_surveys.surveys.io.xlsform import ISSUE_COLUMNS, Codebook, _finish_choices, _finish_fields, read_form
+
+__all__ = ["read_export", "UNKNOWN_POLICIES"]
+
+UNKNOWN_POLICIES = ("error", "keep", "drop")
+_VERSION_COLUMNS = ("__version__", "_version_", "FormVersion", "_submission___version__")
+_MAX_LISTED = 15
+# Excel sheet names: ≤31 chars, no []*?:\/ (reference §1.5)
+_SHEET_BAD = re.compile(r"[\[\]*?:\\/]")
+
+
+def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, header: str = "auto",
+                language: str | None = None, group_sep: str | None = None, progress: bool = False,
+                unknown: str = "error", check_version: bool = True,
+                encoding: str | None = None) -> SurveyData:
+    """Read a KoBo/ODK/SPSS/Stata export into a :class:`SurveyData`.
+
+    Parameters
+    ----------
+    path: the export (kind detected from content, not the extension).
+    form: the XLSForm (path or :class:`Codebook`); without it names and types are inferred.
+    header: ``"auto"``, ``"xml"`` or ``"label"`` — how headers are matched to the form.
+    language: restrict label matching to one form language.
+    group_sep: a custom group separator used at export time (``/ . - :`` are always tried).
+    progress: show a tqdm bar on stderr.
+    unknown: columns not in the form: ``"error"`` (default, listed), ``"keep"`` (kept as
+        text/numbers, with a warning) or ``"drop"`` (with a warning).
+    check_version: compare ``__version__``/``FormVersion`` with the form's version.
+    encoding: force a text encoding for CSVs (default: UTF-8, else detected with a warning).
+    """
+    path = Path(path)
+    if header not in HEADER_MODES:
+        raise UsageError(f"header={header!r} is not a header mode", key="header",
+                         hint=f"use one of {', '.join(HEADER_MODES)}")
+    if unknown not in UNKNOWN_POLICIES:
+        raise UsageError(f"unknown={unknown!r} is not a policy", key="unknown",
+                         hint=f"use one of {', '.join(UNKNOWN_POLICIES)}")
+    file = str(path)
+    kind = sniff_kind(path)
+    codebook = form if isinstance(form, Codebook) or form is None else read_form(form)
+    from tqdm import tqdm
+
+    bar = tqdm(total=3, disable=not progress, file=sys.stderr, desc=f"reading {path.name}", unit="step")
+    warnings: list[str] = []
+    file_codebook = None
+    numeric = _numeric_columns(codebook, header, language, group_sep, file) if codebook is not None else None
+    if kind in ("xlsx", "xls"):
+        from rbm_surveys.surveys.io.kobo import read_xlsx
+
+        raws = read_xlsx(path)
+        source_kind, sep_hint = "kobo-xlsx", "/"
+        _name_sheets(raws, codebook)
+    elif kind == "csv":
+        from rbm_surveys.surveys.io.kobo import read_csv
+
+        raw, warn, sep = read_csv(path, encoding=encoding, numeric=numeric)
+        raws = [raw]
+        warnings += [warn] if warn else []
+        central = "SubmissionDate" in raw.frame.columns or "KEY" in raw.frame.columns
+        source_kind = "odk-csv" if central else ("kobo-csv" if sep == ";" else "kobo-csv-legacy")
+        sep_hint = "-" if central else "/"
+    elif kind == "zip-csv":
+        from rbm_surveys.surveys.io.odk import read_central_zip
+
+        raws, warns = read_central_zip(path, encoding=encoding, numeric=numeric)
+        warnings += warns
+        source_kind, sep_hint = "odk-zip", "-"
+    else:  # sav / dta
+        from rbm_surveys.surveys.io.stats_files import read_stats_file
+
+        raw, file_codebook = read_stats_file(path, kind)
+        raws, source_kind, sep_hint = [raw], kind, "."
+    bar.update()
+    if file_codebook is not None and codebook is None:
+        codebook = file_codebook
+    if codebook is None:
+        codebook = _infer_codebook(raws, sep_hint)
+    else:
+        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep or
+                         (sep_hint if sep_hint not in "/.-:" else None))
+        for raw in raws:
+            raw.targets, unk = hmap.resolve([str(c) for c in raw.frame.columns], file=file, sheet=raw.sheet)
+            _unknown_columns(raw, unk, unknown, file, warnings)
+        _required_present(raws, codebook, file)
+    bar.update()
+
+    tables: dict[str, pd.DataFrame] = {}
+    metas: dict[str, pd.DataFrame] = {}
+    issues: list[pd.DataFrame] = []
+    for raw in raws:
+        part = assemble(raw, codebook, table=raw.name, file=file)
+        tables[raw.name], metas[raw.name] = part.table, part.meta
+        issues += part.issues
+        warnings += part.warnings
+    if check_version:
+        warnings += _check_version(metas, codebook, file)
+    if source_kind == "odk-zip":
+        from rbm_surveys.surveys.io.odk import link_by_keys
+
+        link_by_keys(tables, metas, file=file, parents=codebook.repeats or None)
+    else:
+        _link_kobo(tables, metas, raws, file)
+    bar.update()
+    bar.close()
+
+    issue_df = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=list(ISSUE_COLUMNS))
+    changes = {"issues": issue_df}
+    if file_codebook is not None and file_codebook is not codebook:
+        changes["missing_codes"] = file_codebook.missing_codes
+    codebook = codebook.replace(**changes)
+    sources = [Source.of(path, source_kind, f"header={header}")]
+    if codebook.source is not None:
+        sources.append(codebook.source)
+    return SurveyData(tables=tables, codebook=codebook, meta=metas, sources=tuple(sources),
+                      warnings=tuple(dict.fromkeys(warnings)))
+
+
+# -- steps ----------------------------------------------------------------------------------
+
+def _numeric_columns(codebook: Codebook, header: str, language, group_sep, file: str):
+    """Callback for the CSV readers: which header cells are number questions."""
+    from rbm_surveys.surveys.io.frames import NUMERIC_TYPES
+
+    types = dict(zip(codebook.fields["name"], codebook.fields["type"]))
+
+    def numeric(columns: list[str]) -> set[str]:
+        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
+        try:
+            targets, _ = hmap.resolve(columns, file=file)
+        except Exception:  # noqa: BLE001 - reported properly by the full mapping later
+            return set()
+        return {c for c, t in zip(columns, targets) if t is not None and
+                ((t.kind == "field" and types.get(t.field) in NUMERIC_TYPES) or t.kind == "geo")}
+    return numeric
+
+
+def _name_sheets(raws: list[RawTable], codebook: Codebook | None) -> None:
+    """First sheet = main; the others are repeats named by the form (sheet names are cut
+    to 31 characters and cleaned by the exporter)."""
+    by_sheet: dict[str, str] = {}
+    for rep in (codebook.repeats if codebook is not None else {}):
+        by_sheet[_SHEET_BAD.sub("", rep)[:31]] = rep
+    raws[0].name = "main"
+    for raw in raws[1:]:
+        raw.name = by_sheet.get(raw.sheet, raw.sheet)
+
+
+def _unknown_columns(raw: RawTable, unk: list[str], policy: str, file: str, warnings: list[str]) -> None:
+    if not unk:
+        return
+    listed = ", ".join(unk[:_MAX_LISTED]) + (f" … (+{len(unk) - _MAX_LISTED} more)" if len(unk) > _MAX_LISTED else "")
+    if policy == "error":
+        raise ExportMismatchError(f"{len(unk)} column(s) not in the form: {listed}", file=file,
+                                  sheet=raw.sheet, hint="give the form version that produced this "
+                                  "export, check header=/language=/group_sep=, or pass unknown='keep' or 'drop'")
+    inferred = dict(zip(unk, infer_targets(unk)))
+    raw.targets = [t if t is not None else (inferred[str(c)] if policy == "keep" else None)
+                   for c, t in zip(raw.frame.columns, raw.targets)]
+    warnings.append(f"{file}: {len(unk)} column(s) not in the form "
+                    f"{'kept as they are' if policy == 'keep' else 'dropped'}: {listed}")
+
+
+def _required_present(raws: list[RawTable], codebook: Codebook, file: str) -> None:
+    """A required question of a table must have a column in that table's sheet/CSV."""
+    f = codebook.fields
+    got = {raw.name: {t.field for t in raw.targets if t is not None and t.field} for raw in raws}
+    for raw in raws:
+        mine = f.loc[f["required"] & (f["repeat"].fillna("main") == raw.name)
+                     & ~f["path"].str.startswith("meta/"), "name"]
+        missing = [n for n in mine if n not in got[raw.name]]
+        if missing:
+            raise ExportMismatchError(
+                f"required question(s) missing from the export: {', '.join(missing[:_MAX_LISTED])}",
+                file=file, sheet=raw.sheet, table=raw.name, column=missing[0],
+                hint="export all questions (no field selection) with the form version that "
+                     "produced the data")
+
+
+def _check_version(metas: dict[str, pd.DataFrame], codebook: Codebook, file: str) -> list[str]:
+    if codebook.version is None:
+        return []
+    main = metas.get("main", pd.DataFrame())
+    col = next((c for c in _VERSION_COLUMNS if c in main), None)
+    if col is None:
+        return []
+    seen = main[col].dropna().astype(str)
+    if seen.empty:
+        return []
+    counts = seen.value_counts()
+    if codebook.version not in counts.index:
+        raise ExportMismatchError(
+            f"the export's {col} ({', '.join(counts.index[:5])}) is not the form's version "
+            f"{codebook.version!r}", file=file, column=col,
+            hint="use the XLSForm of the version that collected the data, or pass check_version=False")
+    others = counts.drop(codebook.version)
+    if len(others):
+        return [f"{file}: {int(others.sum())} submission(s) come from other form version(s) "
+                f"({', '.join(others.index[:5])}) than {codebook.version!r}"]
+    return []
+
+
+def _link_kobo(tables: dict[str, pd.DataFrame], metas: dict[str, pd.DataFrame], raws: list[RawTable],
+               file: str) -> None:
+    """KoBo repeat sheets: ``_parent_index`` (per export), else ``_submission__uuid`` → ``_uuid``."""
+    sheet_to_table = {raw.sheet: raw.name for raw in raws if raw.sheet}
+    for raw in raws[1:]:
+        t, tbl, meta = raw.name, tables[raw.name], metas[raw.name]
+        if "_parent_table" in tbl:
+            tbl["_parent_table"] = tbl["_parent_table"].replace(sheet_to_table).astype("string")
+            tbl.loc[tbl["_parent_table"] == raws[0].sheet, "_parent_table"] = "main"
+        if "_parent_index" in tbl:
+            if "_parent_table" not in tbl:
+                tbl.insert(2, "_parent_table", pd.Series("main", index=tbl.index, dtype="string"))
+            continue
+        main_meta = metas.get("main", pd.DataFrame())
+        if "_submission__uuid" in meta and "_uuid" in main_meta:
+            lookup = pd.Series(tables["main"]["_index"].to_numpy(), index=main_meta["_uuid"].to_numpy())
+            lookup = lookup[~lookup.index.duplicated()]
+            parent = meta["_submission__uuid"].map(lookup)
+            if parent.isna().any():
+                raise ExportMismatchError(f"{int(parent.isna().sum())} repeat row(s) whose "
+                                          "_submission__uuid matches no submission", file=file,
+                                          sheet=raw.sheet, column="_submission__uuid",
+                                          hint="use the repeat sheets of the same export file")
+            tbl.insert(1, "_parent_index", parent.astype("Int64"))
+            tbl.insert(2, "_parent_table", pd.Series("main", index=tbl.index, dtype="string"))
+            continue
+        raise ExportMismatchError("repeat sheet has neither _parent_index nor _submission__uuid",
+                                  file=file, sheet=raw.sheet, column="_parent_index",
+                                  hint="export again from KoBo without a field selection")
+
+
+def _infer_codebook(raws: list[RawTable], sep: str) -> Codebook:
+    """No form: names from headers, select_multiple from ``q/choice`` columns, types later."""
+    fields, choices, seen = [], [], set()
+    for raw in raws:
+        raw.targets = infer_targets([str(c) for c in raw.frame.columns], group_sep=sep)
+        repeat = None if raw.name == "main" else raw.name
+        details = {t.field for t in raw.targets if t.kind == "choice"}
+        for t in raw.targets:
+            if t.kind == "choice":
+                choices.append({"list_name": t.field, "name": t.choice})
+            if t.kind in ("field", "choice") and t.field not in seen:
+                seen.add(t.field)
+                typ = "select_multiple" if t.field in details else "unknown"
+                fields.append({"name": t.field, "path": t.field, "group_path": "", "type": typ,
+                               "list_name": t.field if typ == "select_multiple" else None,
+                               "relevant": None, "repeat": repeat, "required": False, "or_other": False})
+    ch = pd.DataFrame(choices, columns=["list_name", "name"]).drop_duplicates()
+    return Codebook(fields=_finish_fields(pd.DataFrame(fields), ()), choices=_finish_choices(ch, ()),
+                    warnings=("no form given: names and types inferred from the export",))
+

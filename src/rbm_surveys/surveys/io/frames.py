@@ -1,0 +1,297 @@
+"""One raw export table (original headers, raw cells) → a typed SurveyData table + its meta.
+
+Coercion follows the codebook type; a cell that does not fit becomes ``<NA>`` and is *reported*
+(table, row, column, value, problem) — never silently lost. select_multiple is assembled to
+the contract: summary ``q`` + ``q/choice`` Int8, ``<NA>`` across the row when unanswered
+(KoBo leaves details blank then; Central writes 0, so the summary decides, reference §7.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rbm_surveys.surveys.io.headers import Target
+
+__all__ = ["RawTable", "assemble", "NUMERIC_TYPES", "DATE_TYPES", "DATETIME_TYPES"]
+
+NUMERIC_TYPES = frozenset({"integer", "decimal", "range"})
+DATE_TYPES = frozenset({"date", "today"})
+DATETIME_TYPES = frozenset({"datetime", "start", "end", "dateTime"})
+_INFER_TYPES = frozenset({"calculate", "unknown", "hidden"})  # numeric if every value is
+_META_TIMES = ("_submission_time", "SubmissionDate")
+_BOOL01 = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
+
+
+@dataclass
+class RawTable:
+    """A sheet/CSV as read: ``frame`` keeps the export's headers; ``header_rows`` counts the
+    lines above the first record (header + HXL row) so issues give spreadsheet row numbers."""
+
+    name: str
+    frame: pd.DataFrame
+    header_rows: int = 1
+    sheet: str | None = None
+    targets: list[Target] = field(default_factory=list)
+
+
+@dataclass
+class Assembled:
+    table: pd.DataFrame
+    meta: pd.DataFrame
+    issues: list[pd.DataFrame]
+    warnings: list[str]
+
+
+def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
+    frame, targets = raw.frame, raw.targets
+    n = len(frame)
+    fields = codebook.fields.set_index("name", drop=False) if len(codebook.fields) else None
+    warnings: list[str] = []
+    issues: list[pd.DataFrame] = []
+    rows = pd.RangeIndex(n) + raw.header_rows + 1  # spreadsheet row of each record
+
+    def report(col: str, bad: pd.Series, values: pd.Series, problem: str) -> None:
+        if bad.any():
+            issues.append(pd.DataFrame({
+                "table": table, "row": rows[bad.to_numpy()], "column": col,
+                "value": values[bad].astype(str).to_numpy(), "problem": problem}))
+            warnings.append(f"{file}: table {table}, column {col}: {int(bad.sum())} value(s) "
+                            f"could not be read as {problem.split(' ')[-1]} (set to NA, listed "
+                            f"in codebook.issues)")
+
+    meta: dict[str, pd.Series] = {}
+    out: dict[str, pd.Series] = {}
+    sm_summary: dict[str, pd.Series] = {}
+    sm_details: dict[str, dict[str, pd.Series]] = {}
+    order: list[str] = []  # output order of field names
+    seen: set[str] = set()
+    for pos, t in enumerate(targets):
+        if t is None:
+            continue
+        if t.name in seen:
+            warnings.append(f"{file}: table {table}: column {frame.columns[pos]!r} repeats "
+                            f"{t.name!r}; the first one is kept")
+            continue
+        seen.add(t.name)
+        s = frame.iloc[:, pos].reset_index(drop=True)
+        if t.kind == "meta":
+            meta[t.name] = _meta_column(t.name, s)
+        elif t.kind in ("index", "parent_index"):
+            num = pd.to_numeric(_blank_to_na(s), errors="coerce")
+            report(t.name, num.isna() & _present(s), s, "not an integer")
+            out[t.name] = num.round().astype("Int64")
+        elif t.kind == "parent_table":
+            out[t.name] = _text(s)
+        elif t.kind == "choice":
+            if t.field not in sm_details:
+                sm_details[t.field] = {}
+                if t.field not in order:
+                    order.append(t.field)
+            val = _text(s).str.strip().str.lower().map(_BOOL01).astype("Int8")
+            report(t.name, val.isna() & _present(s), s, "not a 0/1 selection")
+            sm_details[t.field][t.choice] = val
+        elif t.kind == "geo":
+            num = pd.to_numeric(_blank_to_na(s), errors="coerce").astype("Float64")
+            report(t.name, num.isna() & _present(s), s, "not a number")
+            out[t.name] = num
+            order.append(t.name)
+        else:  # field
+            typ = fields.at[t.field, "type"] if fields is not None and t.field in fields.index else "unknown"
+            if typ == "select_multiple":
+                sm_summary[t.field] = _text(s)
+                if t.field not in order:
+                    order.append(t.field)
+                continue
+            out[t.name] = _coerce(s, typ, t.name, report, codebook,
+                                  fields.at[t.field, "list_name"] if fields is not None and t.field in fields.index else None,
+                                  warnings, f"{file}: table {table}, column {t.name}")
+            order.append(t.name)
+
+    for q in [o for o in order if o in sm_summary or o in sm_details]:
+        out.update(_select_multiple(q, sm_summary.get(q), sm_details.get(q, {}), codebook, n, warnings,
+                                    f"{file}: table {table}"))
+
+    cols: dict[str, pd.Series] = {}
+    cols["_index"] = out.pop("_index", None)
+    if cols["_index"] is None:
+        cols["_index"] = pd.Series(np.arange(1, n + 1), dtype="Int64")
+    for k in ("_parent_index", "_parent_table"):
+        if k in out:
+            cols[k] = out.pop(k)
+    for q in order:
+        if q in sm_summary or q in sm_details:
+            cols[q] = out.pop(q)
+            for name in [k for k in out if k.startswith(q + "/")]:
+                cols[name] = out.pop(name)
+        elif q in out:
+            cols[q] = out.pop(q)
+    cols.update(out)
+    tbl = pd.DataFrame(cols, index=pd.RangeIndex(n))
+    meta_df = pd.DataFrame(meta, index=pd.RangeIndex(n))
+    return Assembled(tbl, meta_df, issues, warnings)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _blank_to_na(s: pd.Series) -> pd.Series:
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        t = s.astype("string")
+        blank = t.str.len() == 0
+        if not blank.any():  # fast path: the CSV readers already turned "" into NA
+            blank = t.str.isspace()
+            if not blank.any():
+                return t
+        return t.mask((t.str.strip() == "").fillna(False))
+    return s
+
+
+def _present(s: pd.Series) -> pd.Series:
+    return _blank_to_na(s).notna().to_numpy()
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Cells as text; spreadsheet numbers 3.0 → "3" (a choice name or code, not a float)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("string")
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        f = s.astype("Float64")
+        whole = (f.round() == f).fillna(False)
+        if bool(whole.all()) or f.isna().all():
+            return f.round().astype("Int64").astype("string")
+        txt = f.astype("string")
+        txt[whole] = f[whole].round().astype("Int64").astype("string")
+        return txt
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string")
+    if s.dtype == object:
+        kinds = s.map(type)
+        floats = (kinds == float).to_numpy()
+        out = s.astype("string")
+        if floats.any():
+            out[floats] = _text(s[floats].astype(float))
+        ints = (kinds == int).to_numpy()
+        if ints.any():
+            out[ints] = s[ints].astype("int64").astype("string")
+        return _blank_to_na(out)
+    return _blank_to_na(s.astype("string"))
+
+
+def _meta_column(name: str, s: pd.Series) -> pd.Series:
+    if name in _META_TIMES:
+        t = pd.to_datetime(_text(s), errors="coerce", utc=True, format="ISO8601")
+        if t.notna().sum() == _blank_to_na(s).notna().sum():
+            return t
+    if name in ("_id",) and pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("Int64")
+    return _text(s)
+
+
+def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warnings, where) -> pd.Series:
+    if typ in NUMERIC_TYPES:
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            num = s  # parsed as numbers by the reader: nothing to report
+        else:
+            txt = _blank_to_na(s)
+            num = pd.to_numeric(txt, errors="coerce")
+            report(col, pd.Series(num.isna().to_numpy() & txt.notna().to_numpy()), s, "not a number")
+        num = num.astype("Float64")
+        if typ == "integer":
+            whole = (num.round() == num).fillna(True)
+            if bool(whole.all()):
+                return num.astype("Int64")
+            warnings.append(f"{where}: {int((~whole).sum())} non-whole value(s) in an integer "
+                            "question kept as decimals")
+        return num
+    if typ in DATE_TYPES or typ in DATETIME_TYPES:
+        utc = typ in DATETIME_TYPES
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            t = s.dt.tz_localize("UTC") if utc and s.dt.tz is None else s
+        else:
+            txt = _text(s)
+            t = pd.to_datetime(txt, errors="coerce", utc=utc, format="ISO8601")
+            if (t.isna() & txt.notna()).any():  # locale or mixed formats (Briefcase, Excel)
+                t2 = pd.to_datetime(txt, errors="coerce", utc=utc, format="mixed")
+                t = t.fillna(t2)
+            report(col, pd.Series(t.isna().to_numpy() & _present(s)), s, "not a date")
+        if not utc:
+            t = t.dt.tz_localize(None) if t.dt.tz is not None else t
+            t = t.dt.normalize() if typ in DATE_TYPES and t.notna().any() else t
+        return t
+    if typ == "select_one" and list_name:
+        txt = _text(s)
+        names = codebook.choice_names(list_name)
+        unknown = txt.notna() & ~txt.isin(names)
+        if unknown.any():  # label cells (label export) → names, any language
+            lab = _label_to_name(codebook, list_name)
+            mapped = txt[unknown].str.strip().str.casefold().map(lab)
+            txt = txt.copy()
+            txt[unknown & mapped.reindex(txt.index).notna()] = mapped.dropna()
+            still = txt.notna() & ~txt.isin(names)
+            if still.any():
+                vals = ", ".join(map(repr, txt[still].unique()[:5]))
+                warnings.append(f"{where}: {int(still.sum())} value(s) not in choice list "
+                                f"{list_name!r} (kept): {vals}")
+        return txt
+    if typ in _INFER_TYPES:
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            return s.astype("Float64") if s.dtype.kind == "f" else s.astype("Int64")
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            return s
+        txt = _text(s)
+        if txt.notna().any():
+            num = pd.to_numeric(txt, errors="coerce")
+            if num.notna().sum() == txt.notna().sum():
+                return num.astype("Float64")
+        return txt
+    return _text(s)
+
+
+def _label_to_name(codebook, list_name: str) -> dict[str, str]:
+    rows = codebook.choices.loc[codebook.choices["list_name"] == list_name]
+    out: dict[str, str] = {}
+    for col in [c for c in rows.columns if c.startswith("label::")]:
+        for name, label in zip(rows["name"], rows[col]):
+            if label is not None and not pd.isna(label):
+                out.setdefault(" ".join(str(label).split()).casefold(), name)
+    return out
+
+
+def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Series], codebook,
+                     n: int, warnings: list[str], where: str) -> dict[str, pd.Series]:
+    fields = codebook.fields
+    ln = fields.loc[fields["name"] == q, "list_name"]
+    listed = codebook.choice_names(ln.iloc[0]) if len(ln) and ln.iloc[0] else []
+    choices = list(dict.fromkeys([*listed, *details]))
+    if details:
+        det = pd.DataFrame(details, index=pd.RangeIndex(n))
+        answered = summary.notna() if summary is not None else det.notna().any(axis=1)
+        det = det.reindex(columns=choices)
+        det = det.fillna(0).astype("Int8")
+        det.loc[~answered.to_numpy(), :] = pd.NA
+        if summary is None or not _names_only(summary, choices):
+            # rebuild the summary from details (label exports write labels in the summary)
+            parts = np.where(det.fillna(0).to_numpy(dtype=bool), np.array([c + " " for c in choices]), "")
+            joined = pd.Series(parts.sum(axis=1) if len(choices) else [""] * n, dtype="string").str.strip()
+            summary = joined.mask(~answered.to_numpy())
+    elif summary is not None:
+        tokens = summary.fillna("").str.get_dummies(sep=" ")
+        extra = [c for c in tokens.columns if c not in choices]
+        if extra:
+            warnings.append(f"{where}, column {q}: choices not in the form kept: {', '.join(extra[:10])}")
+            choices += extra
+        det = tokens.reindex(columns=choices, fill_value=0).astype("Int8")
+        det.loc[summary.isna().to_numpy(), :] = pd.NA
+    else:  # pragma: no cover - called only when one of them exists
+        return {}
+    out = {q: summary.astype("string")}
+    for c in choices:
+        out[f"{q}/{c}"] = det[c].astype("Int8")
+    return out
+
+
+def _names_only(summary: pd.Series, choices: list[str]) -> bool:
+    toks = summary.dropna().str.split().explode().dropna()
+    return bool(toks.isin(choices).all())

@@ -1,0 +1,131 @@
+"""Raw tables from KoBo exports: XLSX (one sheet per section) and CSV (modern ``;`` / legacy ``,``).
+
+Only reading happens here: cells keep the export's headers; mapping to names, typing and
+select_multiple assembly are done once for every format in :mod:`.frames`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from rbm_surveys.errors import FileFormatError
+from rbm_surveys.surveys.io.frames import RawTable
+from rbm_surveys.surveys.io.headers import is_hxl_row
+from rbm_surveys.surveys.io.sniff import decode_check
+
+__all__ = ["read_xlsx", "read_csv", "sniff_delimiter"]
+
+#: cells read as empty: blank, and legacy KoBoCAT's not-applicable marker (reference §1.6)
+NA_VALUES = ["", "n/a"]
+_SAMPLE = 1 << 16
+
+
+def read_xlsx(path: Path) -> list[RawTable]:
+    """Every sheet of an XLSX/XLS through pandas' calamine engine (fast, typed cells)."""
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, engine="calamine", keep_default_na=False,
+                               na_values=NA_VALUES)
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        raise FileFormatError(f"cannot read the workbook ({type(exc).__name__}: {exc})",
+                              file=str(path),
+                              hint="the file may be truncated, encrypted or not a workbook; "
+                                   "download the export again") from exc
+    out = []
+    for sheet, df in sheets.items():
+        if df.shape[1] == 0:
+            continue
+        out.append(_drop_hxl(RawTable(sheet, df, 1, sheet)))
+    if not out:
+        raise FileFormatError("the workbook has no data", file=str(path),
+                              hint="download the export again")
+    return out
+
+
+def sniff_delimiter(header: str) -> str:
+    """``;`` (KoBo modern), ``,`` (legacy KoBo, ODK), or tab — whichever splits the header most."""
+    counts = {d: next(csv.reader([header], delimiter=d), []).__len__() for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = None,
+             name: str = "main", numeric: Callable[[list[str]], set[str]] | None = None
+             ) -> tuple[RawTable, str | None, str]:
+    """One CSV (a file, or ``data`` from a zip member), cells as text.
+
+    ``numeric(header)`` may name columns the form says are numbers: those are left to
+    pyarrow's native number parsing (much faster than text then ``to_numeric``); if a cell
+    does not parse, the whole file is read as text and coercion reports the cell.
+    Returns the raw table, an encoding warning or None, and the delimiter.
+    """
+    if data is None:
+        with open(path, "rb") as fh:
+            sample = fh.read(_SAMPLE)
+        complete = len(sample) < _SAMPLE
+    else:
+        sample, complete = data[:_SAMPLE], len(data) <= _SAMPLE
+    warning = None
+    if encoding is None:
+        encoding, warning = decode_check(sample, path, complete=complete)
+    first = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
+    if not first or not first[0].strip():
+        raise FileFormatError("the CSV has no header line", file=str(path),
+                              hint="download the export again")
+    sep = sniff_delimiter(first[0])
+    header = next(csv.reader([first[0]], delimiter=sep), [])
+    as_text = None
+    if numeric is not None:
+        num = numeric(header)
+        if num and len(set(header)) == len(header):
+            as_text = {c: str for c in header if c not in num}
+    src = io.BytesIO(data) if data is not None else path
+    try:
+        df = _read(src, sep, encoding, as_text)
+    except UnicodeDecodeError:
+        # the sample was UTF-8 but a later byte is not: detect on the whole file
+        raw = data if data is not None else Path(path).read_bytes()
+        encoding, warning = decode_check(raw, path, complete=True)
+        df = _read(io.BytesIO(raw), sep, encoding, as_text)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise FileFormatError(f"malformed CSV ({exc})", file=str(path),
+                              hint="check quoting; re-download the export") from exc
+    return _drop_hxl(RawTable(name, df, 1, None)), warning, sep
+
+
+def _read(src, sep: str, encoding: str, as_text: dict | None = None) -> pd.DataFrame:
+    if as_text is not None:
+        try:
+            return pd.read_csv(src, sep=sep, dtype=as_text, keep_default_na=False,
+                               na_values=NA_VALUES, encoding=encoding, engine="pyarrow")
+        except Exception:  # noqa: BLE001 - a number column with a bad cell: read all as text
+            if hasattr(src, "seek"):
+                src.seek(0)
+    try:
+        # pyarrow parses on all cores; every cell stays text so "007" stays "007"
+        return pd.read_csv(src, sep=sep, dtype=str, keep_default_na=False, na_values=NA_VALUES,
+                           encoding=encoding, engine="pyarrow")
+    except UnicodeDecodeError:
+        raise
+    except Exception:  # noqa: BLE001 - pyarrow is stricter (ragged rows); the C engine reports rows
+        if hasattr(src, "seek"):
+            src.seek(0)
+        try:
+            return pd.read_csv(src, sep=sep, dtype=str, keep_default_na=False, na_values=NA_VALUES,
+                               encoding=encoding, engine="c")
+        except UnicodeDecodeError:
+            raise
+        except Exception as exc:
+            raise FileFormatError(f"malformed CSV ({exc})", hint="check quoting; re-download the export") from exc
+
+
+def _drop_hxl(raw: RawTable) -> RawTable:
+    df = raw.frame
+    if len(df) and is_hxl_row(df.iloc[0].tolist()):
+        raw.frame = df.iloc[1:].reset_index(drop=True)
+        raw.header_rows += 1
+    return raw
+

@@ -1,0 +1,301 @@
+"""Personal data: find the columns that identify people, withhold them, pseudonymise ids.
+
+A column is personal when (first reason wins, all reasons are listed by
+:func:`find_personal`):
+
+* ``config`` — named by the user (``extra=``);
+* ``xlsform_type`` — its XLSForm type locates or records a person: ``geopoint``,
+  ``geotrace``, ``geoshape``, media (``image``, ``audio``, ``video``, ``file``,
+  ``background-audio``), and the ODK device metadata ``deviceid``, ``subscriberid``,
+  ``simserial``, ``phonenumber``, ``username``, ``email``;
+* ``geo_split`` — a geopoint's split columns: KoBo ``_q_latitude``/``_longitude``/
+  ``_altitude``/``_precision``, ODK Central ``q-Latitude``/``-Longitude``/``-Altitude``/
+  ``-Accuracy`` (also ``:`` Aggregate and ``_geolocation``);
+* ``name_keyword`` — the field name contains a keyword from :data:`PERSONAL_KEYWORDS`
+  (multilingual: names, phones, e-mails, national ids, addresses). Names are split into
+  words (``hh_head_name``, ``telephoneNumber`` → ``telephone number``; accents removed), so
+  ``hotel`` does not match ``tel``. Name/address keywords only count on text fields (or, with
+  no form, text columns): ``nombre_membres`` (French "number of members", an integer) is
+  not personal, ``nombre`` (Spanish "name", text) is;
+* ``meta`` — export bookkeeping that names people or devices (``_submitted_by``,
+  ``SubmitterName``, ``DeviceID`` …).
+
+:func:`withhold_personal` removes those columns from ``tables`` and ``meta`` (listing them in
+``SurveyData.personal_columns``) and replaces submission ids by salted hashes.
+
+Pseudonyms are HMAC-SHA256(salt, id), hex, first 16 characters by default (64 bits: no
+collision expected below ~10⁸ respondents). The salt is secret: with it anyone can test a
+guessed id. Keep it out of reports and version control. :func:`project_salt` reads it from a
+file (default ``.rbm-salt`` in the project folder), creating 32 random bytes (owner-only
+permissions) on first use, so the same respondent gets the same pseudonym in every run of the
+project; without a salt, :func:`withhold_personal` uses a fresh random one (pseudonyms then
+cannot be linked across runs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rbm_surveys.errors import ConfigError, UsageError
+from rbm_surveys.surveys.data import LogEntry, SurveyData
+
+__all__ = [
+    "PERSONAL_KEYWORDS",
+    "PERSONAL_COLUMNS",
+    "find_personal",
+    "withhold_personal",
+    "pseudonymise",
+    "pseudonymise_ids",
+    "project_salt",
+]
+
+#: keyword → kind. Multi-word keywords match consecutive words of the field name.
+PERSONAL_KEYWORDS: dict[str, str] = {
+    **dict.fromkeys(["name", "names", "fullname", "firstname", "lastname", "surname",
+                     "forename", "nom", "prenom", "nombre", "apellido", "apellidos", "nome",
+                     "sobrenome", "jina", "ism", "respondent name", "first name", "last name",
+                     "full name", "family name"], "name"),
+    **dict.fromkeys(["phone", "phones", "telephone", "tel", "telefono", "telefone",
+                     "mobile number", "mobile phone", "cellphone", "cell phone", "celular", "portable", "whatsapp", "msisdn",
+                     "phonenumber", "numero telephone"], "phone"),
+    **dict.fromkeys(["email", "e mail", "mail", "courriel", "correo", "emails"], "email"),
+    **dict.fromkeys(["id number", "idnumber", "national id", "nationalid", "nid", "nin",
+                     "id card", "idcard", "passport", "passeport", "pasaporte", "cni", "dni",
+                     "cedula", "curp", "ssn", "social security", "identity card",
+                     "carte identite", "tazkira", "id no"], "national_id"),
+    **dict.fromkeys(["address", "addresse", "adresse", "direccion", "domicile", "domicilio",
+                     "endereco", "house number", "postcode", "zipcode",
+                     "street address"], "address"),
+}
+#: kinds that only identify a person in a text field (``nombre`` is also French "number")
+_TEXT_ONLY_KINDS = {"name", "address"}
+_TEXT_TYPES = {"text", "string", "calculate", "barcode", "hidden"}
+
+_GEO_TYPES = {"geopoint", "geotrace", "geoshape", "start-geopoint"}
+_MEDIA_TYPES = {"image", "audio", "video", "file", "background-audio", "photo"}
+_DEVICE_TYPES = {"deviceid", "subscriberid", "simserial", "phonenumber", "username", "email"}
+#: export meta columns that name a person or a device
+PERSONAL_COLUMNS = ("_submitted_by", "SubmitterID", "SubmitterName", "DeviceID", "deviceid",
+                    "_geolocation", "username", "phonenumber", "simserial", "subscriberid",
+                    "__system/submitterName", "__system/submitterId", "__system/deviceId",
+                    "meta/deviceid", "meta/username", "meta/phonenumber", "meta/email",
+                    "_submission__submitted_by")
+_GEO_SPLIT = re.compile(r"^(_.+_(latitude|longitude|altitude|precision)"
+                        r"|.+[-:](Latitude|Longitude|Altitude|Accuracy)|_geolocation)$")
+#: submission ids that :func:`pseudonymise_ids` hashes wherever they occur (meta and tables)
+ID_COLUMNS = ("_uuid", "_id", "meta/instanceID", "meta/rootUuid", "meta/deprecatedID",
+              "instanceID", "KEY", "PARENT_KEY", "__id", "_submission__uuid", "_submission__id",
+              "_submission_meta/rootUuid")
+
+FIND_COLUMNS = ["table", "column", "reason", "kind"]
+DEFAULT_SALT_FILE = ".rbm-salt"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _words(name: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", _CAMEL.sub(" ", name))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+
+
+def _keyword_kind(name: str) -> str | None:
+    words = _words(name)
+    joined = " " + " ".join(words) + " "
+    for keyword, kind in PERSONAL_KEYWORDS.items():
+        if f" {keyword} " in joined:
+            return kind
+    return None
+
+
+def _field_types(codebook: Any) -> dict[str, str]:
+    fields = getattr(codebook, "fields", None)
+    if not isinstance(fields, pd.DataFrame) or not {"name", "type"} <= set(fields.columns):
+        return {}
+    return {str(n): str(t).strip().lower().replace("select one", "select_one")
+            .replace("select all that apply", "select_multiple").split(" ")[0]
+            for n, t in zip(fields["name"], fields["type"]) if not pd.isna(t) and str(t).strip()}
+
+
+def find_personal(data: SurveyData, extra: Iterable[str] = (), codebook: Any = None
+                  ) -> pd.DataFrame:
+    """Personal columns of every table and meta table: ``table, column, reason, kind``.
+
+    ``table`` is the table name, or ``meta:<table>`` for export bookkeeping columns.
+    """
+    if isinstance(extra, str):
+        raise UsageError("extra takes a list of column names, not a string", key="extra")
+    extra = set(extra)
+    types = _field_types(data.codebook if codebook is None else codebook)
+    geo_fields = {n for n, t in types.items() if t in _GEO_TYPES}
+    rows = []
+    stores = [(t, df) for t, df in data.tables.items()]
+    stores += [(f"meta:{t}", df) for t, df in data.meta.items()]
+    for table, df in stores:
+        for column in df.columns:
+            typ = types.get(column)
+            found = None
+            if column in extra:
+                found = ("config", "listed")
+            elif typ in _GEO_TYPES:
+                found = ("xlsform_type", "location")
+            elif typ in _MEDIA_TYPES:
+                found = ("xlsform_type", "media")
+            elif typ in _DEVICE_TYPES:
+                found = ("xlsform_type", "device")
+            elif _GEO_SPLIT.match(column) or any(column.startswith(f"_{g}_") or
+                                                 column.startswith(f"{g}-")
+                                                 for g in geo_fields):
+                found = ("geo_split", "location")
+            elif column in PERSONAL_COLUMNS:
+                found = ("meta", "device" if "device" in column.lower() else "name")
+            elif column not in ("_index", "_parent_index", "_parent_table"):
+                kind = _keyword_kind(column.rsplit("/", 1)[-1])
+                if kind in _TEXT_ONLY_KINDS:
+                    is_text = (typ in _TEXT_TYPES if typ is not None
+                               else pd.api.types.is_string_dtype(df[column])
+                               or pd.api.types.is_object_dtype(df[column]))
+                    if is_text:
+                        found = ("name_keyword", kind)
+                elif kind is not None and typ not in ("select_one", "select_multiple"):
+                    found = ("name_keyword", kind)
+            if found:
+                rows.append((table, column, *found))
+    missing = extra - {r[1] for r in rows}
+    if missing:
+        raise ConfigError(f"personal column(s) listed in the configuration are not in the data: "
+                          f"{', '.join(sorted(missing))}", key="privacy.personal_columns",
+                          hint="check the spelling against the export's column names")
+    return pd.DataFrame(rows, columns=FIND_COLUMNS)
+
+
+def pseudonymise(ids: Any, salt: str | bytes, length: int = 16) -> pd.Series:
+    """HMAC-SHA256 of each id with ``salt``, as ``length`` hex characters; NA stays NA.
+
+    The same id and salt always give the same pseudonym, so tables still join on it.
+    """
+    key = _salt_bytes(salt)
+    if not 8 <= length <= 64:
+        raise UsageError("pseudonym length must be between 8 and 64 hex characters",
+                         key="length")
+    s = ids if isinstance(ids, pd.Series) else pd.Series(list(ids))
+    text = s.astype("string")
+    uniq = text.dropna().unique()
+    # one HMAC per distinct id (ids repeat across repeat rows)
+    table = {v: hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+             for v in uniq}
+    return text.map(table).astype("string")
+
+
+def _salt_bytes(salt: str | bytes) -> bytes:
+    if isinstance(salt, bytes):
+        key = salt
+    elif isinstance(salt, str):
+        key = salt.encode("utf-8")
+    else:
+        raise UsageError("the salt must be a string or bytes", key="salt")
+    if len(key) < 16:
+        raise ConfigError("the pseudonymisation salt is too short (under 16 bytes)",
+                          key="privacy.salt",
+                          hint="use project_salt() or a long random string")
+    return key
+
+
+def project_salt(path: str | Path = DEFAULT_SALT_FILE, create: bool = True) -> bytes:
+    """The project's secret salt from ``path``; created (32 random bytes, hex) if absent."""
+    path = Path(path)
+    if path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < 16:
+            raise ConfigError("the salt file is empty or too short", file=str(path),
+                              hint="delete it to have a new one made (pseudonyms will change)")
+        return key.encode("utf-8")
+    if not create:
+        raise ConfigError("salt file not found", file=str(path),
+                          hint="run once with create=True, and keep the file secret")
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return key.encode("utf-8")
+
+
+def pseudonymise_ids(data: SurveyData, salt: str | bytes) -> SurveyData:
+    """``data`` with every submission id column (:data:`ID_COLUMNS`) replaced by pseudonyms.
+
+    Applied to meta and tables alike; ``_uuid`` and ``meta/instanceID`` of one submission
+    get the same pseudonym (the ``uuid:`` prefix is ignored), and ``PARENT_KEY`` still
+    equals its parent's ``KEY``.
+    """
+    key = _salt_bytes(salt)
+
+    def hashed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+        cols = [c for c in frame.columns if c in ID_COLUMNS]
+        if not cols:
+            return frame, []
+        frame = frame.copy()
+        for c in cols:
+            frame[c] = pseudonymise(frame[c].astype("string").str.removeprefix("uuid:"), key)
+        return frame, cols
+
+    meta, tables, done = {}, {}, set()
+    for t, df in data.meta.items():
+        meta[t], cols = hashed(df)
+        done.update(cols)
+    for t, df in data.tables.items():
+        tables[t], cols = hashed(df)
+        done.update(cols)
+    n = len(data.main)
+    return data.with_log(LogEntry("pseudonymise_ids", "all", n, n,
+                                  f"ids replaced by salted hashes in {', '.join(sorted(done))}"
+                                  if done else "no id column to pseudonymise",
+                                  {"columns": sorted(done)}),
+                         tables=tables, meta=meta)
+
+
+def withhold_personal(data: SurveyData, keep: Iterable[str] = (), *,
+                      extra: Iterable[str] = (), salt: str | bytes | None = None,
+                      codebook: Any = None) -> SurveyData:
+    """``data`` without its personal columns, and with pseudonymised submission ids.
+
+    ``keep`` lists columns to keep anyway (a report that needs, say, a ward name);
+    ``extra`` adds columns to withhold. Withheld columns leave ``tables``, ``meta`` and
+    ``reasons`` and are listed in ``personal_columns``; the log says which and why.
+    ``salt``: see the module docstring (``None`` → a random salt for this call).
+    """
+    if isinstance(keep, str):
+        raise UsageError("keep takes a list of column names, not a string", key="keep")
+    found = find_personal(data, extra=extra, codebook=codebook)
+    keep = set(keep)
+    found = found[~found["column"].isin(keep)]
+    tables, meta, reasons = dict(data.tables), dict(data.meta), dict(data.reasons)
+    for table, group in found.groupby("table", sort=False):
+        cols = group["column"].tolist()
+        if table.startswith("meta:"):
+            name = table.split(":", 1)[1]
+            meta[name] = meta[name].drop(columns=cols)
+        else:
+            tables[table] = tables[table].drop(columns=cols)
+            if table in reasons:
+                reasons[table] = reasons[table].drop(columns=cols, errors="ignore")
+    withheld = tuple(dict.fromkeys([*data.personal_columns, *found["column"]]))
+    by_reason = found.groupby("reason").size().to_dict()
+    n = len(data.main)
+    out = data.with_log(
+        LogEntry("withhold_personal", "all", n, n,
+                 f"{len(found)} personal column(s) withheld"
+                 + (": " + ", ".join(found["column"]) if len(found) else "")
+                 + (f"; kept on request: {', '.join(sorted(keep))}" if keep else ""),
+                 {"by_reason": {str(k): int(v) for k, v in by_reason.items()},
+                  "columns": found.reset_index(drop=True)}),
+        tables=tables, meta=meta, reasons=reasons, personal_columns=withheld)
+    return pseudonymise_ids(out, secrets.token_bytes(32) if salt is None else salt)

@@ -1,0 +1,433 @@
+"""Population margins: declared, loaded, collapsed and checked before any weighting runs.
+
+A *margin* is a table of population totals over one variable (``sex``) or a joint table over
+several (``sex x agegrp``). Margins come from Python mappings, CSV files (one per margin: the
+variable columns plus ``total``) or YAML::
+
+    tolerance: 1.0e-6          # relative gap allowed between the grand totals of margins
+    margins:
+      sex: {F: 5120, M: 4880}
+      agegrp: {"18-29": 3000, "30-59": 5000, "60-69": 1200, "70+": 800}
+      - variables: [sex, district]    # a joint table (in the list form)
+        cells:
+          - {sex: F, district: A, total: 2500}
+    collapse:                  # declared rule for sparse cells: new label <- old labels
+      agegrp: {"60+": ["60-69", "70+"]}
+    min_cell: 5                # optional: cells with fewer respondents are an error
+
+(``margins`` may be a mapping ``variable -> {category: total}`` or a list of entries
+``{variable: v, totals: {...}}`` / ``{variables: [...], cells: [...]}``.)
+
+:func:`prepare_margins` checks everything at once against the data and raises one error
+that names the variable and category and the ``collapse`` entry that would fix it:
+totals that disagree across margins, a category in the sample but not in the margin or the
+reverse, a cell with no (or too few) respondents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rbm_surveys.errors import ConfigError, DataError, WeightingError
+
+__all__ = ["Margin", "MarginSet", "PreparedMargin", "load_margins", "as_margin_set",
+           "prepare_margins", "category_label"]
+
+DEFAULT_TOLERANCE = 1e-6
+TOTAL_COLUMN = "total"
+
+
+def category_label(value: Any) -> str:
+    """One spelling for a category in data and in margins: ``1``, ``1.0`` and ``"1"`` agree."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _labels(series: pd.Series) -> pd.Series:
+    # Map the distinct values only (fast on a million rows), keep NA as NA.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels = np.array([category_label(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(labels[codes], index=series.index)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """Population totals over one variable or the cross-classification of several."""
+
+    variables: tuple[str, ...]
+    totals: dict[tuple[str, ...], float]  # category labels (one per variable) -> total
+    source: str | None = None
+
+    @property
+    def name(self) -> str:
+        return " x ".join(self.variables)
+
+    @property
+    def grand_total(self) -> float:
+        return float(sum(self.totals.values()))
+
+    @classmethod
+    def of(cls, variables: str | Sequence[str], totals: Mapping[Any, float] | pd.Series,
+           source: str | None = None) -> "Margin":
+        variables = (variables,) if isinstance(variables, str) else tuple(variables)
+        if isinstance(totals, pd.Series):
+            totals = totals.to_dict()
+        clean: dict[tuple[str, ...], float] = {}
+        for key, value in totals.items():
+            key = key if isinstance(key, tuple) else (key,)
+            if len(key) != len(variables):
+                raise ConfigError(f"category {key!r} does not have one label per variable "
+                                  f"{list(variables)}", file=source, variable=" x ".join(variables),
+                                  hint="give one label for each variable of a joint margin")
+            label = tuple(category_label(k) for k in key)
+            try:
+                total = float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"total {value!r} is not a number", file=source,
+                                  variable=" x ".join(variables), category="/".join(label),
+                                  hint="write population totals as numbers") from None
+            if not np.isfinite(total) or total < 0:
+                raise ConfigError(f"total {value!r} is negative or not finite", file=source,
+                                  variable=" x ".join(variables), category="/".join(label),
+                                  hint="population totals must be finite and >= 0")
+            if label in clean:
+                raise ConfigError("category given twice", file=source,
+                                  variable=" x ".join(variables), category="/".join(label),
+                                  hint="list each category once")
+            clean[label] = total
+        if not clean:
+            raise ConfigError("margin has no categories", file=source,
+                              variable=" x ".join(variables), hint="list the population totals")
+        return cls(variables, clean, source)
+
+
+@dataclass(frozen=True)
+class MarginSet:
+    """Margins plus the declared collapsing rule and checks."""
+
+    margins: tuple[Margin, ...]
+    collapse: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    min_cell: int = 1
+    tolerance: float = DEFAULT_TOLERANCE
+
+
+@dataclass(frozen=True)
+class PreparedMargin:
+    """A margin matched to the data: category code per row, target per category."""
+
+    name: str
+    variables: tuple[str, ...]
+    categories: tuple[tuple[str, ...], ...]
+    targets: np.ndarray  # (ncat,)
+    codes: np.ndarray  # (n,) int, index into categories
+    counts: np.ndarray  # (ncat,) respondents per category
+
+
+def _margin_from_entry(entry: Any, where: str, source: str | None) -> Margin:
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{where} must be a mapping", file=source,
+                          hint="write {variable: v, totals: {...}} or "
+                               "{variables: [...], cells: [...]}")
+    if "cells" in entry:
+        variables = entry.get("variables")
+        if not isinstance(variables, list) or not variables:
+            raise ConfigError(f"{where} has cells but no 'variables' list", file=source,
+                              key=where, hint="add variables: [var1, var2]")
+        totals: dict[tuple, float] = {}
+        for i, cell in enumerate(entry["cells"] or []):
+            missing = [v for v in [*variables, TOTAL_COLUMN] if not isinstance(cell, Mapping)
+                       or v not in cell]
+            if missing:
+                raise ConfigError(f"{where} cell {i + 1} lacks {missing}", file=source,
+                                  key=where, hint=f"each cell needs {variables + [TOTAL_COLUMN]}")
+            totals[tuple(cell[v] for v in variables)] = cell[TOTAL_COLUMN]
+        return Margin.of(variables, totals, source)
+    variable = entry.get("variable")
+    tot = entry.get("totals")
+    if not isinstance(variable, str) or not isinstance(tot, Mapping):
+        raise ConfigError(f"{where} needs 'variable' and a 'totals' mapping", file=source,
+                          key=where, hint="write {variable: sex, totals: {F: 510, M: 490}}")
+    return Margin.of(variable, tot, source)
+
+
+def _margin_set_from_mapping(doc: Mapping, source: str | None) -> MarginSet:
+    raw = doc.get("margins")
+    if raw is None:
+        raise ConfigError("no 'margins' key", file=source,
+                          hint="put the population tables under 'margins:'")
+    margins: list[Margin] = []
+    if isinstance(raw, Mapping):
+        for var, tot in raw.items():
+            if not isinstance(tot, Mapping):
+                raise ConfigError("totals must be a mapping category: total", file=source,
+                                  variable=var, hint=f"write {var}: {{category: total, ...}}")
+            margins.append(Margin.of(str(var), tot, source))
+    elif isinstance(raw, list):
+        for i, entry in enumerate(raw):
+            margins.append(_margin_from_entry(entry, f"margins[{i}]", source))
+    else:
+        raise ConfigError("'margins' must be a mapping or a list", file=source)
+    collapse = doc.get("collapse") or {}
+    if not isinstance(collapse, Mapping) or not all(isinstance(v, Mapping)
+                                                    for v in collapse.values()):
+        raise ConfigError("'collapse' must map variable -> {new_label: [old labels]}",
+                          file=source, key="collapse")
+    collapse_clean = {str(var): {category_label(new): [category_label(o) for o in olds]
+                                 for new, olds in rule.items()}
+                      for var, rule in collapse.items()}
+    try:
+        min_cell = int(doc.get("min_cell", 1))
+        tolerance = float(doc.get("tolerance", DEFAULT_TOLERANCE))
+    except (TypeError, ValueError):
+        raise ConfigError("'min_cell' must be an integer and 'tolerance' a number",
+                          file=source) from None
+    return MarginSet(tuple(margins), collapse_clean, min_cell, tolerance)
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+                          line=mark.line + 1 if mark else None,
+                          hint="fix the YAML syntax") from None
+
+
+def _margin_from_csv(path: Path) -> Margin:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read margin CSV: {exc}", file=str(path),
+                          hint="write a CSV with the variable column(s) and 'total'") from None
+    if TOTAL_COLUMN not in table.columns or len(table.columns) < 2:
+        raise ConfigError(f"a margin CSV needs the variable column(s) and a '{TOTAL_COLUMN}' "
+                          "column", file=str(path), hint="e.g. header 'sex,total'")
+    variables = [c for c in table.columns if c != TOTAL_COLUMN]
+    totals = {}
+    for row, rec in enumerate(table.itertuples(index=False), start=2):  # small config table
+        rec = dict(zip(table.columns, rec))
+        key = tuple(rec[v] for v in variables)
+        try:
+            totals[key] = float(rec[TOTAL_COLUMN])
+        except ValueError:
+            raise ConfigError(f"total {rec[TOTAL_COLUMN]!r} is not a number", file=str(path),
+                              row=row, column=TOTAL_COLUMN,
+                              hint="write population totals as numbers") from None
+    return Margin.of(variables, totals, str(path))
+
+
+def load_margins(path: str | Path) -> MarginSet:
+    """Read margins from a YAML file, a CSV file, or a folder of them (sorted by name).
+
+    In a folder, ``*.csv`` files are one margin each and ``*.yaml``/``*.yml`` files may add
+    margins and the ``collapse``/``min_cell``/``tolerance`` settings.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("margins file or folder not found", file=str(path),
+                          hint="give a YAML/CSV file or a folder of them")
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    margins: list[Margin] = []
+    collapse: dict[str, dict[str, list[str]]] = {}
+    min_cell, tolerance = 1, DEFAULT_TOLERANCE
+    for f in files:
+        suffix = f.suffix.lower()
+        if suffix == ".csv":
+            margins.append(_margin_from_csv(f))
+        elif suffix in (".yaml", ".yml"):
+            doc = _read_yaml(f)
+            if not isinstance(doc, Mapping):
+                raise ConfigError("margins YAML must be a mapping", file=str(f),
+                                  hint="start with 'margins:'")
+            part = _margin_set_from_mapping(doc, str(f)) if "margins" in doc else \
+                _margin_set_from_mapping({"margins": {}, **doc}, str(f))
+            margins.extend(part.margins)
+            collapse.update(part.collapse)
+            if "min_cell" in doc:
+                min_cell = part.min_cell
+            if "tolerance" in doc:
+                tolerance = part.tolerance
+        elif path.is_file():
+            raise ConfigError("margins must be .yaml, .yml or .csv", file=str(f))
+    if not margins:
+        raise ConfigError("no margins found", file=str(path),
+                          hint="add one CSV per margin or a YAML with 'margins:'")
+    return MarginSet(tuple(margins), collapse, min_cell, tolerance)
+
+
+def as_margin_set(margins: Any, collapse: Mapping | None = None,
+                  min_cell: int | None = None, tolerance: float | None = None) -> MarginSet:
+    """Accept a MarginSet, a path, a Margin, a list of Margins, or ``{variable: {cat: total}}``."""
+    if isinstance(margins, (str, Path)):
+        ms = load_margins(margins)
+    elif isinstance(margins, MarginSet):
+        ms = margins
+    elif isinstance(margins, Margin):
+        ms = MarginSet((margins,))
+    elif isinstance(margins, Mapping):
+        if "margins" in margins:
+            ms = _margin_set_from_mapping(margins, None)
+        else:
+            ms = MarginSet(tuple(Margin.of(k, v) for k, v in margins.items()))
+    elif isinstance(margins, Sequence) and all(isinstance(m, Margin) for m in margins):
+        ms = MarginSet(tuple(margins))
+    else:
+        from rbm_surveys.errors import UsageError
+
+        raise UsageError("margins must be a MarginSet, Margin(s), a path, or "
+                         "{variable: {category: total}}")
+    if collapse is not None:
+        ms = MarginSet(ms.margins, {str(k): {category_label(n): [category_label(o) for o in olds]
+                                             for n, olds in v.items()}
+                                    for k, v in collapse.items()}, ms.min_cell, ms.tolerance)
+    if min_cell is not None:
+        ms = MarginSet(ms.margins, ms.collapse, int(min_cell), ms.tolerance)
+    if tolerance is not None:
+        ms = MarginSet(ms.margins, ms.collapse, ms.min_cell, float(tolerance))
+    return ms
+
+
+def _collapse_hint(variable: str, category: str, others: Sequence[str]) -> str:
+    near = [o for o in others if o != category][:1]
+    target = f"{category}+{near[0]}" if near else f"{category}_merged"
+    members = [category, *near]
+    return (f"declare a collapsing rule, e.g. collapse: {{{variable}: {{\"{target}\": "
+            f"{members}}}}}, or fix the margin/data")
+
+
+def _collapse_map(rule: Mapping[str, list[str]]) -> dict[str, str]:
+    return {old: new for new, olds in rule.items() for old in olds}
+
+
+def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = True,
+                    file: str | None = None) -> list[PreparedMargin]:
+    """Match margins to ``data``; check all of them at once; return category codes per row.
+
+    Raises :class:`ConfigError` (variable missing, category in sample but not in margin,
+    totals that disagree), :class:`DataError` (missing values in a margin variable) or
+    :class:`WeightingError` (a population cell with no, or fewer than ``min_cell``,
+    respondents), listing every problem found, the first one located by keywords.
+    """
+    ms = as_margin_set(margins)
+    problems: list[tuple[type, str, dict, str]] = []
+    needed = sorted({v for m in ms.margins for v in m.variables})
+    for var in needed:
+        if var not in data.columns:
+            problems.append((ConfigError, "margin variable not in the data",
+                             {"variable": var}, "check the spelling or add the column"))
+    for var in ms.collapse:
+        if var not in needed:
+            problems.append((ConfigError, "collapse rule for a variable no margin uses",
+                             {"variable": var, "key": "collapse"}, "remove it or fix the name"))
+    if problems:
+        _raise(problems, file)
+
+    labels: dict[str, pd.Series] = {}
+    for var in needed:
+        lab = _labels(data[var])
+        missing = lab.isna().to_numpy()
+        if missing.any():
+            first = int(np.flatnonzero(missing)[0])
+            problems.append((DataError, f"{int(missing.sum())} missing value(s) in a margin "
+                             "variable", {"variable": var, "row": first + 1},
+                             "impute or recode them to a category before weighting"))
+            continue
+        rule = _collapse_map(ms.collapse.get(var, {}))
+        labels[var] = lab.map(lambda x, r=rule: r.get(x, x)) if rule else lab
+    if problems:
+        _raise(problems, file)
+
+    prepared: list[PreparedMargin] = []
+    grand = [(m.name, m.grand_total) for m in ms.margins]
+    for m in ms.margins:
+        # Collapse the margin's own categories by the same rule, summing totals.
+        totals: dict[tuple[str, ...], float] = {}
+        for key, total in m.totals.items():
+            new = tuple(_collapse_map(ms.collapse.get(v, {})).get(k, k)
+                        for v, k in zip(m.variables, key))
+            totals[new] = totals.get(new, 0.0) + total
+        if len(m.variables) == 1:
+            row_keys = labels[m.variables[0]].to_numpy()
+            key_of = {k[0]: k for k in totals}
+        else:
+            row_keys = labels[m.variables[0]].to_numpy().astype(object)
+            for v in m.variables[1:]:
+                row_keys = row_keys + "\x1f" + labels[v].to_numpy().astype(object)
+            key_of = {"\x1f".join(k): k for k in totals}
+        codes_s, uniq = pd.factorize(row_keys)
+        in_sample = set(uniq)
+        margin_labels = ["/".join(k) for k in totals]
+        for u in uniq:
+            if u not in key_of:
+                cat = u.replace("\x1f", "/")
+                problems.append((ConfigError, "category in the sample but not in the margin",
+                                 {"variable": m.name, "category": cat},
+                                 _collapse_hint(m.name, cat, margin_labels)))
+        cats = tuple(totals)
+        sample_counts = np.bincount(codes_s, minlength=len(uniq))
+        count_of = {u: int(c) for u, c in zip(uniq, sample_counts)}
+        kept: list[tuple[str, ...]] = []
+        for k in cats:
+            joined = "\x1f".join(k)
+            n_resp = count_of.get(joined, 0)
+            if joined not in in_sample:
+                if totals[k] > 0:
+                    problems.append((WeightingError, "population cell with no respondents",
+                                     {"variable": m.name, "category": "/".join(k)},
+                                     _collapse_hint(m.name, "/".join(k), margin_labels)))
+                continue  # empty in both: dropped, as R's postStratify does
+            if n_resp < ms.min_cell:
+                problems.append((WeightingError, f"cell has {n_resp} respondent(s), fewer than "
+                                 f"min_cell={ms.min_cell}",
+                                 {"variable": m.name, "category": "/".join(k)},
+                                 _collapse_hint(m.name, "/".join(k), margin_labels)))
+            if totals[k] == 0:
+                problems.append((ConfigError, "respondents in a cell whose population total "
+                                 "is 0", {"variable": m.name, "category": "/".join(k)},
+                                 "fix the margin or drop these respondents explicitly"))
+            kept.append(k)
+        index_of = {"\x1f".join(k): i for i, k in enumerate(kept)}
+        remap = np.array([index_of.get(u, -1) for u in uniq], dtype=np.int64)
+        codes = remap[codes_s] if len(uniq) else np.zeros(0, dtype=np.int64)
+        targets = np.array([totals[k] for k in kept], dtype=float)
+        counts = np.bincount(codes[codes >= 0], minlength=len(kept)) if len(kept) else \
+            np.zeros(0, dtype=np.int64)
+        prepared.append(PreparedMargin(m.name, m.variables, tuple(kept), targets, codes,
+                                       counts))
+    if check_totals and len(grand) > 1:
+        name0, t0 = grand[0]
+        for name, t in grand[1:]:
+            if abs(t - t0) > ms.tolerance * max(abs(t0), 1.0):
+                problems.append((ConfigError, f"grand total {t:g} disagrees with {t0:g} of "
+                                 f"margin '{name0}'", {"variable": name},
+                                 f"make all margins sum to the same population (tolerance "
+                                 f"{ms.tolerance:g}) or set 'tolerance'"))
+    if problems:
+        _raise(problems, file)
+    return prepared
+
+
+def _raise(problems: list[tuple[type, str, dict, str]], file: str | None) -> None:
+    kind, message, where, hint = problems[0]
+    if len(problems) > 1:
+        rest = "; ".join(f"{w.get('variable', '')}"
+                         f"{'=' + str(w['category']) if 'category' in w else ''}: {msg}"
+                         for _, msg, w, _ in problems[1:])
+        message = f"{message} (and {len(problems) - 1} more problem(s): {rest})"
+    err = kind(message, hint=hint, file=file, **where)
+    err.problems = problems  # every problem, for a failure table
+    raise err

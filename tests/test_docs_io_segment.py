@@ -1,0 +1,51 @@
+"""Sentence segmentation: the vectorised rule equals spaCy's Sentencizer; blank pipelines for
+every language we promise work offline."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rbm_surveys.docs.document import Page
+from rbm_surveys.docs.segment import MAX_PASSAGE_CHARS, pipeline, segment_pages, sentence_starts
+
+LANGS = ["en", "fr", "es", "pt", "ar", "zh", "ru"]
+PIECES = ["word", "Word", " ", "  ", "\n", ".", "!", "?", "。", "！", "؟", "...", ")", "\"",
+          "«", "»", ",", "2030", "é", "城市", "مدينة", "город", "…", "-", "'"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_blank_pipeline_works_offline(lang):
+    nlp = pipeline(lang)
+    assert nlp.pipe_names == ["sentencizer"]
+    doc = nlp("One. Two? 三。四！ خمسة؟ Шесть.")
+    assert len(list(doc.sents)) >= 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(LANGS), st.lists(st.sampled_from(PIECES), max_size=40))
+def test_vectorised_rule_equals_spacy_sentencizer(lang, pieces):
+    text = "".join(pieces)
+    nlp = pipeline(lang)
+    expected = [s.start for s in nlp(text).sents]
+    got = sentence_starts(nlp.make_doc(text), lang).tolist()
+    assert got == expected
+
+
+def test_passages_within_pages_and_long_lines_cut():
+    table = "\n".join(f"row {i} | value {i}" for i in range(200))  # no sentence punctuation
+    text = "Intro sentence. Another one.\n\n" + table
+    doc_pages = [Page(1, 0, 28), Page(2, 30, len(text))]
+    passages = segment_pages(text, doc_pages, "en")
+    assert [p.text for p in passages[:2]] == ["Intro sentence.", "Another one."]
+    rest = passages[2:]
+    assert all(p.page == 2 and len(p.text) <= MAX_PASSAGE_CHARS for p in rest)
+    assert all(text[p.start:p.end] == p.text for p in passages)
+    assert "row 199 | value 199" in rest[-1].text
+
+
+def test_unreadable_pages_give_no_passages():
+    text = "Readable page.\n\nSecret page."
+    pages = [Page(1, 0, 14), Page(2, 16, 28, unreadable=True, reason="garbled")]
+    assert [p.page for p in segment_pages(text, pages, "en")] == [1]
