@@ -139,3 +139,21 @@ def test_reversed_digits_in_a_real_arabic_pdf(tmp_path):
     path = write_pdf(tmp_path / "ar.pdf", [mirrored], font="dejavu-sans-subset.ttf")
     doc = read_document(path)
     assert doc.language == "ar" and doc.unreadable_pages == (1,)
+
+
+def test_xml_entity_bomb_in_docx_is_refused(tmp_path):
+    import zipfile
+
+    good = write_docx(tmp_path / "ok.docx", ["Hello world."])
+    lol = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    doctype = f'<!DOCTYPE d [<!ENTITY l0 "lol">{lol}]>'
+    bomb = tmp_path / "lol.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                s = data.decode()
+                cut = s.index("?>") + 2
+                data = (s[:cut] + doctype + s[cut:].replace("Hello world.", "&l9;")).encode()
+            dst.writestr(info, data)
+    refused(bomb, "cannot be parsed|entit")

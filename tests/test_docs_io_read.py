@@ -174,3 +174,26 @@ def test_language_override_and_reading_twice_is_identical(tmp_path):
     assert a == b  # deterministic, langdetect seeded
     assert read_document(path, language="fr").language == "fr"
     assert path.read_bytes() == before  # the user's file is never modified
+
+
+def test_chinese_docx_and_arabic_html(tmp_path):
+    zh = read_document(write_docx(tmp_path / "zh.docx", [SAMPLES["zh"]]))
+    assert zh.language == "zh" and len(zh.passages) == SENTENCES["zh"]
+    path = tmp_path / "ar.html"
+    path.write_text(f"<html><head><meta charset='utf-8'></head><body dir='rtl'><p>{SAMPLES['ar']}"
+                    "</p></body></html>", encoding="utf-8")
+    ar = read_document(path)
+    assert ar.kind == "html" and ar.language == "ar" and len(ar.passages) == SENTENCES["ar"]
+    check_offsets(ar)
+
+
+def test_utf16_text_and_declared_html_charset(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_text(SAMPLES["es"], encoding="utf-16")
+    assert read_document(path).language == "es"
+    html = tmp_path / "legacy.htm"
+    html.write_bytes(("<html><head><meta http-equiv='Content-Type' content='text/html; "
+                      "charset=windows-1252'></head><body><p>" + SAMPLES["fr"] +
+                      "</p></body></html>").encode("cp1252"))
+    doc = read_document(html)
+    assert "municipalité réduira" in doc.text and doc.language == "fr"

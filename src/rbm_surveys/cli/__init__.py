@@ -19,7 +19,7 @@ from rbm_surveys.errors import RbmError
 __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``rbm --help`` lists them.
-COMMANDS = ("demo", "inspect", "weight", "survey", "docs")
+COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "framework")
 
 EXIT_USER_ERROR = 2
 
@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rbm: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

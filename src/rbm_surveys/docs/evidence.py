@@ -73,6 +73,7 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
     if hit is not None:
         return hit
     from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
 
     nlp = blank(language)
     phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -92,10 +93,16 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
             continue
         for i, ph in enumerate(r.phrases):
             add(phrase, c.id, "phrase", f"{language}.phrases[{i}]", [make(ph)])
-        if r.patterns:
-            token = token or Matcher(nlp.vocab)
-            for i, pat in enumerate(r.pattern_dicts()):
-                add(token, c.id, "pattern", f"{language}.patterns[{i}]", [pat])
+        for i, pat in enumerate(r.pattern_dicts()):
+            rule = f"{language}.patterns[{i}]"
+            if all(set(t) == {"LOWER"} and isinstance(t["LOWER"], str) for t in pat):
+                # a plain sequence of lower-case words is exactly a phrase on LOWER: the
+                # PhraseMatcher is much faster than the Matcher, which visits every token
+                add(phrase, c.id, "pattern", rule,
+                    [Doc(nlp.vocab, words=[t["LOWER"] for t in pat])])
+            else:
+                token = token or Matcher(nlp.vocab)
+                add(token, c.id, "pattern", rule, [pat])
         for k, co in enumerate(r.cooccur):
             for g, terms in enumerate(co.groups):
                 add(phrase, c.id, f"co{k}.{g}", f"{language}.cooccur[{k}]",
@@ -127,13 +134,36 @@ def _tokens(text: str, language: str):
         return hit
     from spacy.attrs import IDX, LENGTH
 
-    doc = blank(language).make_doc(text)
+    nlp = blank(language)
+    _warm_cache(nlp, text, language)
+    doc = nlp.make_doc(text)
     arr = doc.to_array([IDX, LENGTH]).astype(np.int64) if len(doc) else np.zeros((0, 2), np.int64)
     out = (doc, arr[:, 0], arr[:, 0] + arr[:, 1])
     _DOCS[key] = out
     if len(_DOCS) > _DOCS_MAX:
         _DOCS.popitem(last=False)
     return out
+
+
+_WARM: dict[str, set] = {}
+
+
+def _warm_cache(nlp, text: str, language: str) -> None:
+    """Tokenise each new whitespace-delimited chunk on its own first.
+
+    spaCy's tokenizer caches the tokens of a chunk, but stops caching for the rest of a Doc
+    once any special case (e.g. "a.m.", "'s") has been seen in it (spaCy issue #1250), so a
+    long document is mostly tokenised the slow way. A chunk tokenised alone is cached (unless
+    it is itself a special case); the Doc is then built from the cache, with the same tokens.
+    """
+    seen = _WARM.setdefault(language, set())
+    if len(seen) > 2_000_000:  # bound the memory of a long-running process
+        seen.clear()
+    new = set(text.split()) - seen
+    tokenizer = nlp.tokenizer
+    for chunk in new:
+        tokenizer(chunk)
+    seen |= new
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])|\n\s*\n|\n(?=\s*[-•*\d])")

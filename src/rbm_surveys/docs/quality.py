@@ -29,8 +29,8 @@ MIN_JUDGED_CHARS = 40
 RTL_SHARE = 0.2
 YEAR_RANGE = (1900, 2099)
 
-_SPACE = re.compile(r"\s")
-_ALNUM = re.compile(r"[^\W_]")
+_SPACE = re.compile(r"\s+")
+_ALNUM = re.compile(r"[^\W_]+")
 # U+FFFD, private use (BMP and planes 15-16), C0/C1 controls other than whitespace, surrogates.
 _BAD = re.compile(r"[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\u0000-\u0008\u000e-\u001f"
                   r"\u007f-\u009f\ud800-\udfff]")
@@ -43,13 +43,13 @@ _DIGIT_MAP = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567
 def garbled_reason(raw: str) -> str:
     """Reason string when the raw (pre-NFKC) page text looks garbled, else ``""``."""
     # Counted with regexes (C speed), not a Python loop over characters.
-    visible = len(raw) - len(_SPACE.findall(raw))
+    visible = len(raw) - sum(map(len, _SPACE.findall(raw)))
     if visible < MIN_JUDGED_CHARS:
         return ""
-    share = len(_BAD.findall(raw)) / visible
+    share = len(_BAD.findall(raw)) / visible if _BAD.search(raw) else 0.0
     if share >= BAD_CHAR_SHARE:
         return f"garbled: {share:.0%} replacement/private-use/control characters"
-    alnum = len(_ALNUM.findall(raw)) / visible
+    alnum = sum(map(len, _ALNUM.findall(raw))) / visible
     if alnum < MIN_LETTER_SHARE:
         return f"garbled: only {alnum:.0%} letters or digits"
     return ""
@@ -62,7 +62,7 @@ def rtl_share(text: str) -> float:
 
 def reversed_digits(text: str) -> str:
     """Reason string when an RTL page shows mirrored years, else ``""``."""
-    if rtl_share(text) < RTL_SHARE:
+    if not _RTL.search(text) or rtl_share(text) < RTL_SHARE:
         return ""
     lo, hi = YEAR_RANGE
     plausible = mirrored = 0

@@ -134,13 +134,14 @@ def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
         first = idx[sentence_starts(doc, language)]
         bounds = list(zip(first.tolist(), first[1:].tolist() + [len(block)]))
         for bs, be in bounds:
-            s, e = base + bs, base + be
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            while s < e and text[s].isspace():
-                s += 1
-            if s == e:
+            piece = block[bs:be]
+            quote = piece.strip()
+            if not quote:
                 continue
-            for ps, pe in _cut(text, s, e):
-                out.append(Passage(page=number, start=ps, end=pe, text=text[ps:pe]))
+            s = base + bs + len(piece) - len(piece.lstrip())
+            e = s + len(quote)
+            if e - s <= MAX_PASSAGE_CHARS:
+                out.append(Passage(number, s, e, quote))
+            else:
+                out.extend(Passage(number, ps, pe, text[ps:pe]) for ps, pe in _cut(text, s, e))
     return tuple(out)

@@ -116,3 +116,104 @@ def proportion_interval(method: str, p: np.ndarray, var: np.ndarray, df: np.ndar
               for pi, vi, ni, ci in zip(p, var, n, crit)]   # one root-find per estimate
     arr = np.array(bounds, dtype=float).reshape(-1, 2)
     return arr[:, 0], arr[:, 1]
+
+
+def _fmm_spline(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
+    """Cubic interpolating spline with Forsythe-Malcolm-Moler end conditions (the third
+    derivative at each end matches the cubic through the four end points), as R
+    ``spline(method="fmm")``; Forsythe, Malcolm & Moler (1977) "Computer Methods for
+    Mathematical Computations", §4.4."""
+    n = len(x)
+    if n < 2:
+        return np.full(len(xout), y[0] if n else np.nan)
+    if n < 3:
+        return np.interp(xout, x, y)
+    d = np.diff(x)
+    b = np.empty(n)
+    c = np.empty(n)
+    b[0], b[-1] = -d[0], -d[-1]
+    c[:-1] = np.diff(y) / d
+    c[-1] = 0.0
+    for i in range(1, n - 1):
+        b[i] = 2 * (d[i - 1] + d[i])
+    c[1:n - 1] = c[1:n - 1] - c[0:n - 2].copy()    # differences of the slopes
+    c0 = cn = 0.0
+    if n > 3:
+        c0 = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+        cn = c[n - 2] / (x[n - 1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
+        c0 = c0 * d[0] ** 2 / (x[3] - x[0])
+        cn = -cn * d[-1] ** 2 / (x[n - 1] - x[n - 4])
+    c[0], c[-1] = c0, cn
+    for i in range(1, n):                         # tridiagonal elimination
+        t = d[i - 1] / b[i - 1]
+        b[i] -= t * d[i - 1]
+        c[i] -= t * c[i - 1]
+    c[-1] /= b[-1]
+    for i in range(n - 2, -1, -1):
+        c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
+    bb = np.empty(n)
+    dd = np.empty(n)
+    bb[-1] = (y[-1] - y[-2]) / d[-1] + d[-1] * (c[-2] + 2 * c[-1])
+    bb[:-1] = (y[1:] - y[:-1]) / d - d * (c[1:] + 2 * c[:-1])
+    dd[:-1] = (c[1:] - c[:-1]) / d
+    dd[-1] = dd[-2]
+    c3 = 3 * c
+    i = np.clip(np.searchsorted(x, xout, side="right") - 1, 0, n - 1)
+    dx = xout - x[i]
+    return y[i] + dx * (bb[i] + dx * (c3[i] + dx * dd[i]))
+
+
+def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, var: float, df: float,
+                        level: float) -> tuple[float, float]:
+    """Profile-likelihood interval of R ``svyciprop(method="likelihood")``.
+
+    R fits ``svyglm(y ~ 1, family=quasibinomial)`` (weights rescaled to mean 1) and calls
+    ``confint(method="likelihood")``: the signed root of (deviance change / dispersion) is
+    traced at up to 9 steps of zmax/5 standard errors each side of the estimate, a cubic
+    spline (FMM) is fitted through the trace, and the interval is where it crosses
+    +-t_{df} sqrt(lambda), lambda = design variance / model variance (Rao-Scott). We follow
+    the same steps so the bounds agree with R's to rounding, not only to the spline's error.
+    ``y``/``w``: the 0/1 variable and the analysis weights (0 outside the domain) of the
+    rows R's model frame holds (missing y removed).
+    """
+    if not (0 < p < 1) or not np.isfinite(var) or var <= 0:
+        return (np.nan, np.nan)
+    wp = w / w.mean()                               # svyglm rescale=TRUE
+    se = np.sqrt(var) / (p * (1 - p))               # design SE of logit(p)
+    naive = 1.0 / np.sum(wp * p * (1 - p))          # glm cov.unscaled
+    lam = se ** 2 / naive
+    pos = w > 0
+    n_pos = pos.sum()
+    r = (y - p) / np.sqrt(p * (1 - p))    # Pearson residuals as survey's residuals.svyglm
+    rbar = np.sum(w * r) / np.sum(w)
+    disp = np.sum(w * (r - rbar) ** 2) / np.sum(w) * n_pos / (n_pos - 1)   # svyvar
+    tq = stats.norm.ppf((1 - level) / 2) if np.isinf(df) else stats.t.ppf((1 - level) / 2, df)
+    alpha = stats.norm.cdf(tq * np.sqrt(lam)) / 2
+    zmax = np.sqrt(stats.f.isf(alpha, 1, len(y) - 1))
+    step_size = zmax / 5
+    b0 = special.logit(p)
+
+    def deviance(mu: float) -> float:
+        return float(np.sum(wp * -2 * np.where(y > 0.5, np.log(mu), np.log1p(-mu))))
+
+    d0 = deviance(p)
+    bs, zs = [b0], [0.0]
+    for sgn in (-1, 1):
+        z, step = 0.0, 0
+        while True:
+            step += 1
+            if step >= 10 or abs(z) >= zmax:
+                break
+            bi = b0 + sgn * step * step_size * se
+            zz = max((deviance(float(special.expit(bi))) - d0) / disp, 0.0)
+            z = sgn * np.sqrt(zz)
+            bs.append(bi)
+            zs.append(z)
+    order = np.argsort(bs)
+    bx, zy = np.asarray(bs)[order], np.asarray(zs)[order]
+    grid = np.linspace(bx[0], bx[-1], 3 * len(bx))
+    sz = _fmm_spline(bx, zy, grid)
+    o2 = np.argsort(sz, kind="stable")
+    cut = np.array([tq * np.sqrt(lam), -tq * np.sqrt(lam)])
+    lo, hi = np.interp(cut, sz[o2], grid[o2], left=np.nan, right=np.nan)
+    return float(special.expit(lo)), float(special.expit(hi))

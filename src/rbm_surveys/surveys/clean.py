@@ -195,15 +195,23 @@ def _subtree_hash(data: SurveyData, table: str) -> pd.Series:
     return pd.Series(total, index=df.index)
 
 
+def _code_string(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return _INT_STRING.sub(r"\1", text)
+
+
 def _as_code_strings(s: pd.Series) -> pd.Series:
-    """Values as the strings a choice name would be (``98.0`` → ``"98"``)."""
-    if pd.api.types.is_bool_dtype(s):
-        return s.astype("string")
-    if pd.api.types.is_numeric_dtype(s):
-        out = s.astype("Float64").astype("string")
-        return out.str.replace(_INT_STRING, r"\1", regex=True)
-    out = s.astype("string").str.strip()
-    return out.str.replace(_INT_STRING, r"\1", regex=True)
+    """Values as the strings a choice name would be (``98.0`` → ``"98"``, spaces trimmed).
+
+    Normalised once per distinct value (survey columns have few), then spread back.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    norm = np.array([_code_string(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(norm[codes], index=s.index, dtype="string")  # code -1 → the None slot
 
 
 def _nullable(s: pd.Series) -> pd.Series:

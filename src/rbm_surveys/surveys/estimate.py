@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from rbm_surveys.errors import DataError, UsageError
 from rbm_surveys.surveys._checks import as_list, check_column, numeric_column
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
-                                    proportion_interval, wald_interval)
+                                    likelihood_interval, proportion_interval, wald_interval)
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
 __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance"]
@@ -381,7 +381,15 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     res = _linear(design, u, ~missing, dom, j, np.full(len(j), -2), d, deff=deff, kind="mean")
     low = high = None
     df_ci = None
-    if ci not in ("wald", "t", "mean"):
+    if ci == "likelihood":
+        df_ci = res.df
+        low, high = np.full(len(j), np.nan), np.full(len(j), np.nan)
+        rows = ~missing                     # R's model frame: rows with the variable present
+        for k in range(len(j)):             # one profile per estimate
+            w_k = np.where(rows & (dom.codes == d[k]), design.weights, 0.0)[rows]
+            low[k], high[k] = likelihood_interval(u[rows, j[k]], w_k, res.theta[k],
+                                                  res.var[k], res.df[k], level)
+    elif ci not in ("wald", "t", "mean"):
         df_ci = res.df
         low, high = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,

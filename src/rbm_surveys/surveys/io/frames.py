@@ -77,7 +77,8 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
             continue
         seen.add(t.name)
         s = frame.iloc[:, pos].reset_index(drop=True)
-        if t.kind == "meta":
+        if t.kind == "meta" or (table == "main" and t.kind in ("parent_index", "parent_table")):
+            # legacy KoBo writes _parent_index = -1 on main rows: bookkeeping, not a link
             meta[t.name] = _meta_column(t.name, s)
         elif t.kind in ("index", "parent_index"):
             num = pd.to_numeric(_blank_to_na(s), errors="coerce")
@@ -273,8 +274,11 @@ def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Se
         det.loc[~answered.to_numpy(), :] = pd.NA
         if summary is None or not _names_only(summary, choices):
             # rebuild the summary from details (label exports write labels in the summary)
-            parts = np.where(det.fillna(0).to_numpy(dtype=bool), np.array([c + " " for c in choices]), "")
-            joined = pd.Series(parts.sum(axis=1) if len(choices) else [""] * n, dtype="string").str.strip()
+            chosen = det.fillna(0).to_numpy(dtype=bool)
+            joined = pd.Series(np.full(n, "", dtype=object), dtype="string")
+            for j, c in enumerate(choices):  # one vectorised step per choice, not per row
+                joined = joined + pd.Series(np.where(chosen[:, j], c + " ", ""), dtype="string")
+            joined = joined.str.strip()
             summary = joined.mask(~answered.to_numpy())
     elif summary is not None:
         tokens = summary.fillna("").str.get_dummies(sep=" ")

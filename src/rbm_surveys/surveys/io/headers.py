@@ -70,6 +70,10 @@ def is_hxl_row(values: Iterable[object]) -> bool:
     return bool(cells) and all(c.startswith("#") for c in cells)
 
 
+def _first(*values):
+    return next(v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v)))
+
+
 def _norm(label: str) -> str:
     return _SPACES.sub(" ", str(label)).strip().casefold()
 
@@ -128,9 +132,8 @@ class HeaderMap:
                         for sep in self.seps:
                             self.paths.setdefault(f"{key}{sep}{sfx}", Target("geo", f"_{name}_{ours}", name))
             for lang in langs:
-                label = rec.get(f"label::{lang}")
-                if label is None or pd.isna(label):
-                    continue
+                # an untranslated label, else the name, stands in for a missing translation
+                label = _first(rec.get(f"label::{lang}"), rec.get("label::default"), name)
                 group_labels = self._group_labels(rec["group_path"], lang)
                 lkeys = {str(label)}
                 for k in range(1, len(group_labels) + 1):
@@ -154,7 +157,7 @@ class HeaderMap:
         out = []
         for i in range(1, len(parts) + 1):
             labels = self.codebook.group_labels.get("/".join(parts[:i]), {})
-            out.append(labels.get(lang) or parts[i - 1])
+            out.append(labels.get(lang) or labels.get("default") or parts[i - 1])
         return out
 
     # -- resolve ----------------------------------------------------------------------------

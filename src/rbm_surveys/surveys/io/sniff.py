@@ -32,6 +32,7 @@ MAX_MEMBERS = 20_000
 _PROLOG_BYTES = 4096
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -165,7 +166,12 @@ def decode_check(sample: bytes, path: str | Path, *, complete: bool) -> tuple[st
         pos = exc.start
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    matches = list(from_bytes(sample))
+    best = matches[0] if matches else None
+    if best is not None:
+        # ties are common between Windows code pages; Excel's Western cp1252 is the usual one
+        tied = [m for m in matches if m.chaos <= best.chaos]
+        best = next((m for m in tied if m.encoding in _PREFERRED), best)
     if best is None:
         raise EncodingError(f"the text is not UTF-8 (undecodable byte at offset {pos}) and its "
                             "encoding cannot be recognised", file=str(path),

@@ -38,7 +38,9 @@ def read_stats_file(path: Path, kind: str) -> tuple[RawTable, Codebook]:
     value_labels = {k: dict(v) for k, v in (meta.variable_value_labels or {}).items()}
     cols = list(df.columns)
     if cols and all(_VARN.match(c) for c in cols) and all(labels.get(c) for c in cols):
-        renames = {c: str(labels[c]) for c in cols}
+        short = {c: str(labels[c]).split("/")[-1] for c in cols}
+        unique = pd.Series(list(short.values())).is_unique
+        renames = {c: (short[c] if unique else str(labels[c])) for c in cols}
         df = df.rename(columns=renames)
         labels = {renames[c]: labels[c] for c in cols}
         value_labels = {renames[c]: v for c, v in value_labels.items() if c in renames}

@@ -251,36 +251,51 @@ def calibrate_weights(X: np.ndarray, weights: np.ndarray, totals: np.ndarray, *,
     active = np.ones(m, dtype=bool)
     achieved = np.full(m, np.inf)
     converged = np.zeros(m, dtype=bool)
-    while active.any():
-        a = np.flatnonzero(active)
-        Wa = W[:, a]
-        tmat = np.einsum("ik,im,il->mkl", X, Wa * deriv[:, a] / sigma2[:, None], X)
-        misfit = pop[:, None] - sample_total[:, a] - X.T @ (Wa * fm1(xeta[:, a], lo, up))
-        deta = np.einsum("mkl,lm->km", _pinv(tmat), misfit)
-        eta[:, a] += deta
-        xeta[:, a] = (X @ eta[:, a]) / sigma2[:, None]
-        g[:, a] = 1 + fm1(xeta[:, a], lo, up)
-        deriv[:, a] = df(xeta[:, a], lo, up)
-        # Step halving while g or its derivative overflow (R grake).
-        for j_pos, j in enumerate(a):
-            while iters[j] < maxit and not (np.all(np.isfinite(g[:, j]))
-                                            and np.all(np.isfinite(deriv[:, j]))):
-                iters[j] += 1
-                deta[:, j_pos] /= 2
-                eta[:, j] -= deta[:, j_pos]
-                xeta[:, j] = (X @ eta[:, j]) / sigma2
-                g[:, j] = 1 + fm1(xeta[:, [j]], lo, up)[:, 0]
-                deriv[:, j] = df(xeta[:, [j]], lo, up)[:, 0]
-        misfit = pop[:, None] - sample_total[:, a] - X.T @ (Wa * fm1(xeta[:, a], lo, up))
-        rel = np.abs(misfit) / (1 + np.abs(pop))[:, None]
-        achieved[a] = np.max(rel, axis=0) if k else 0.0
-        done = np.all(rel < eps, axis=0)
-        converged[a[done]] = True
-        active[a[done]] = False
-        still = a[~done]
-        iters[still] += 1
-        over = still[iters[still] > maxit]
-        active[over] = False
+    def misfit_of(j: int) -> float:
+        mis = pop - sample_total[:, j] - X.T @ (W[:, j] * fm1(xeta[:, [j]], lo, up)[:, 0])
+        return float(np.max(np.abs(mis) / (1 + np.abs(pop)))) if k else 0.0
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        while active.any():
+            a = np.flatnonzero(active)
+            Wa = W[:, a]
+            tmat = np.einsum("ik,im,il->mkl", X, Wa * deriv[:, a] / sigma2[:, None], X)
+            misfit = pop[:, None] - sample_total[:, a] - X.T @ (Wa * fm1(xeta[:, a], lo, up))
+            before = np.max(np.abs(misfit) / (1 + np.abs(pop))[:, None], axis=0)
+            deta = np.einsum("mkl,lm->km", _pinv(tmat), misfit)
+            eta[:, a] += deta
+            xeta[:, a] = (X @ eta[:, a]) / sigma2[:, None]
+            g[:, a] = 1 + fm1(xeta[:, a], lo, up)
+            deriv[:, a] = df(xeta[:, a], lo, up)
+            for j_pos, j in enumerate(a):
+                def undo_half() -> None:
+                    deta[:, j_pos] /= 2
+                    eta[:, j] -= deta[:, j_pos]
+                    xeta[:, j] = (X @ eta[:, j]) / sigma2
+                    g[:, j] = 1 + fm1(xeta[:, [j]], lo, up)[:, 0]
+                    deriv[:, j] = df(xeta[:, [j]], lo, up)[:, 0]
+
+                # Step halving while g or its derivative overflow (R grake) ...
+                while iters[j] < maxit and not (np.all(np.isfinite(g[:, j]))
+                                                and np.all(np.isfinite(deriv[:, j]))):
+                    iters[j] += 1
+                    undo_half()
+                # ... and, beyond R, while the step makes the misfit worse (damped Newton:
+                # same solution, but it does not diverge where R's plain Newton does).
+                halvings = 0
+                while halvings < 30 and not misfit_of(j) <= before[j_pos]:
+                    halvings += 1
+                    undo_half()
+            misfit = pop[:, None] - sample_total[:, a] - X.T @ (Wa * fm1(xeta[:, a], lo, up))
+            rel = np.abs(misfit) / (1 + np.abs(pop))[:, None]
+            achieved[a] = np.max(rel, axis=0) if k else 0.0
+            done = np.all(rel < eps, axis=0)
+            converged[a[done]] = True
+            active[a[done]] = False
+            still = a[~done]
+            iters[still] += 1
+            over = still[iters[still] > maxit]
+            active[over] = False
     g = g * scale
     return CalibrationResult(g[:, 0] if flat else g, iters, achieved, converged)
 
@@ -486,6 +501,11 @@ def calibrate(design: Any, population: Any, *, calfun: str = "linear",
     g = g_all[:, 0]
     new_w = w * g
     found: list[str] = []
+    if not np.all(np.isfinite(g_all)):
+        raise ConvergenceError("calibration diverged (weights overflowed)",
+                               variable=", ".join(model.names),
+                               hint="check the totals against the sample, widen the bounds or "
+                                    "use calfun='linear'")
     names = ", ".join(model.names)
     if not result.converged.all():
         which = np.flatnonzero(~result.converged)

@@ -64,6 +64,10 @@ def trim_weights(weights: np.ndarray, lower: float | np.ndarray = -np.inf,
         cut = w - clipped  # >0 trimmed down, <0 raised up
         free = ~ever
         excess = _class_sums(cut, cls, ncls)
+        nfree = _class_sums(free.astype(float), cls, ncls)
+        if np.any((nfree == 0) & (np.abs(excess) > 0)):
+            w = np.full_like(w, np.nan)  # nobody left to take the trimmed weight
+            break
         if redistribute == "proportional":
             base = _class_sums(np.where(free, clipped, 0.0), cls, ncls)
             share = np.divide(excess, base, out=np.full_like(excess, np.nan), where=base > 0)

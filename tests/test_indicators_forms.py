@@ -1,0 +1,49 @@
+"""The four questionnaires: valid XLSForms (pyxform), three languages, one shared core."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from pyxform.xls2xform import convert
+
+from rbm_surveys.surveys.indicators.forms import LANGUAGES, MODULES, write_form
+
+CORE = {"city", "area", "sex", "age", "hh_income", "displacement", "wg_seeing", "wg_hearing",
+        "wg_walking", "wg_remembering", "wg_selfcare", "wg_communicating"}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_form_converts_with_pyxform(module, tmp_path):
+    path = write_form(module, tmp_path / f"{module}.xlsx")
+    warnings: list = []
+    result = convert(xlsform=str(path), warnings=warnings)
+    xml = result.xform
+    assert f'id="rbm_{module}"' in xml
+    for lang in LANGUAGES:
+        assert f'lang="{lang}"' in xml
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb["survey"].iter_rows(values_only=True))
+    header = rows[0]
+    assert [f"label::{lang}" for lang in LANGUAGES] == list(header[2:5])
+    names = {r[1] for r in rows[1:] if r[1]}
+    assert CORE <= names
+    choices = list(wb["choices"].iter_rows(values_only=True))
+    disp = {r[1] for r in choices[1:] if r[0] == "displacement"}
+    assert disp == {"host", "migrant", "refugee", "idp", "returnee"}
+    # every label is filled in all three languages
+    for r in rows[1:]:
+        if r[0] not in ("end_group", "start", "end"):
+            assert all(r[2:5]), r
+
+
+def test_committed_questionnaires_match_the_package():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1] / "questionnaires"
+    if not root.exists():
+        pytest.skip("questionnaires/ not in this checkout")
+    for module in MODULES:
+        committed = load_workbook(root / f"{module}.xlsx", read_only=True)
+        rows = [r for r in committed["survey"].iter_rows(values_only=True)]
+        assert any(r[1] == "wg_seeing" for r in rows)
+        assert (root / f"{module}.yaml").read_text(encoding="utf-8").startswith(f"module: {module}")

@@ -1,0 +1,73 @@
+"""Estimation core against R survey 4.1-1 (values in tests/data/indicators, from the oracle)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rbm_surveys.surveys.indicators.run import ReportingRules, _finish
+from rbm_surveys.surveys.indicators.taylor import (domain_estimates, make_design,
+                                                   proportion_ci, psu_variance)
+
+DATA = Path(__file__).parent / "data" / "indicators"
+R = pd.read_csv(DATA / "r_survey_expected.csv").set_index("case")
+DESIGNS = {
+    "dclus1": ("apiclus1.csv", dict(weights="pw", ids="dnum", fpc="fpc")),
+    "dstrat": ("apistrat.csv", dict(weights="pw", strata="stype", fpc="fpc")),
+}
+
+
+def _prop(design_name, yfun, by=None):
+    file, kw = DESIGNS[design_name]
+    d = pd.read_csv(DATA / file)
+    des = make_design(d, **kw)
+    y = yfun(d).to_numpy(dtype=float)[:, None]
+    if by:
+        codes, labels = pd.factorize(d[by], sort=True)
+    else:
+        codes, labels = np.zeros(len(d), dtype=np.int64), ["all"]
+    p, Z, n, _ = domain_estimates(des, y, np.ones(len(d), bool), codes, len(labels))
+    se = np.sqrt(psu_variance(des, Z))
+    return des, p[:, 0], se[:, 0], n, list(labels)
+
+
+@pytest.mark.parametrize("case,design,yfun", [
+    ("clus1.ciprop.stypeH", "dclus1", lambda d: d["stype"] == "H"),
+    ("strat.ciprop.awards", "dstrat", lambda d: d["awards"] == "Yes"),
+])
+def test_proportion_se_and_intervals_match_r(case, design, yfun):
+    des, p, se, n, _ = _prop(design, yfun)
+    ref = R.loc[f"{case}.logit"]
+    assert p[0] == pytest.approx(ref["estimate"], rel=1e-10)
+    assert se[0] == pytest.approx(ref["se"], rel=1e-9)
+    assert des.df == ref["degf"]
+    lo, hi, _ = proportion_ci(p, se, n, des.df, "logit")
+    assert (lo[0], hi[0]) == pytest.approx((ref["ci_low"], ref["ci_high"]), rel=1e-8)
+    beta = R.loc[f"{case}.beta"]
+    lo, hi, used = proportion_ci(p, se, n, des.df, "korn-graubard")
+    assert (lo[0], hi[0]) == pytest.approx((beta["ci_low"], beta["ci_high"]), rel=1e-6)
+    assert used[0] == "korn-graubard"
+
+
+@pytest.mark.parametrize("design,prefix", [("dclus1", "clus1"), ("dstrat", "strat")])
+def test_domain_proportions_match_svyby(design, prefix):
+    _, p, se, _, labels = _prop(design, lambda d: d["sch.wide"] == "Yes", by="stype")
+    for lab, est, s in zip(labels, p, se):
+        ref = R[(R.index == f"{prefix}.by_stype.mean.sch.wide") & (R["term"] == f"{lab}:sch.wideYes")]
+        assert est == pytest.approx(ref["estimate"].iloc[0], rel=1e-10)
+        assert s == pytest.approx(ref["se"].iloc[0], rel=1e-9)
+
+
+def test_zero_percent_gets_korn_graubard_and_rules_apply():
+    frame = pd.DataFrame({"indicator": "x", "estimate": [0.0, 0.4, 0.5],
+                          "var": [0.0, 0.02**2, 0.2**2], "n": [50, 20, 40]})
+    out = _finish(frame, make_design(pd.DataFrame({"w": [1.0] * 10}), "w"), ReportingRules())
+    assert out.loc[0, "ci_method"] == "korn-graubard"
+    assert out.loc[0, "ci_low"] == 0.0 and 0 < out.loc[0, "ci_high"] < 0.2
+    assert bool(out.loc[1, "suppressed"]) and np.isnan(out.loc[1, "estimate"])
+    assert out.loc[1, "flag"].startswith("suppressed")
+    assert "cv > 30%" in out.loc[2, "flag"] and "effective n < 30" in out.loc[2, "flag"]
+    assert not bool(out.loc[2, "suppressed"])
