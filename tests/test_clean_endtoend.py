@@ -92,3 +92,19 @@ def test_odk_central_zip_review_state_and_keys(tmp_path, files):
     row = out.main.index[out.main["age"] == 50][0]
     assert out.reasons["main"].loc[row, "services/water"] == "dont_know"
     assert out.reasons["main"].loc[row, "safe_dark"] == "refused"
+
+
+def test_declared_code_in_a_number_column_is_a_reason_not_a_failure(tmp_path, files):
+    from make_form import HEADER, ROWS
+
+    rows = [list(r) for r in ROWS]
+    rows[3][HEADER.index("age")] = "dnk"  # row _index 4, integer question
+    path = tmp_path / "dnk_in_age.csv"
+    path.write_text("\r\n".join(";".join(f'"{v}"' for v in r) for r in [HEADER, *rows]),
+                    encoding="utf-8")
+    out, _ = C.run_cleaning(read_export(path, form=files["form"]))
+    why = out.reasons["main"].set_index(out.main["_index"])
+    assert why.loc[4, "age"] == "dont_know"
+    failed = C.cleaning_issues(out).query("step == 'read_export'")
+    assert failed["column"].tolist() == ["nombre_membres"]  # "x" still a failure
+    assert out.log[3].counts["by_column"]["age"] == {"dont_know": 1}

@@ -9,7 +9,7 @@ from rbm_surveys.cli import main
 def test_help_lists_commands(capsys):
     assert main([]) == 2
     out = capsys.readouterr().out
-    for cmd in ("demo", "inspect", "weight", "survey", "docs"):
+    for cmd in ("demo", "inspect", "weight", "survey", "docs", "review", "framework"):
         assert cmd in out
 
 

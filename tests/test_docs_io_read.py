@@ -197,3 +197,23 @@ def test_utf16_text_and_declared_html_charset(tmp_path):
                       "</p></body></html>").encode("cp1252"))
     doc = read_document(html)
     assert "municipalité réduira" in doc.text and doc.language == "fr"
+
+
+def test_dehyphenation_rules():
+    from rbm_surveys.docs.normalise import dehyphenate
+
+    assert dehyphenate("inter-\nnational") == "international"
+    assert dehyphenate("Jean-\nPierre") == "Jean-\nPierre"  # next line capitalised: real hyphen
+    assert dehyphenate("2019-\n2023") == "2019-\n2023"
+    assert dehyphenate("- \nitem") == "- \nitem"  # a dash, not a broken word
+    assert dehyphenate("Effi\u00ad\nciency and co\u00adoperation") == "Efficiency and cooperation"
+
+
+def test_running_lines_need_most_pages():
+    from rbm_surveys.docs.normalise import strip_running_lines
+
+    pages = [f"Urban Plan\nBody text {i} differs {'x' * i}\n{i}" for i in range(1, 6)]
+    pages[2] = "Body only\nno header here"
+    out, removed = strip_running_lines(pages)
+    assert removed == 8  # header + page number on the 4 pages that have them
+    assert out[0] == "Body text 1 differs x" and out[2] == pages[2]

@@ -251,3 +251,19 @@ def test_codebook_object_accepted_and_header_mode_checked(tmp_path, form):
 
 
 _ = (CHOICES, EN, SURVEY_ROWS)
+
+
+def test_xlsx_label_export_with_hxl_and_numeric_codes(tmp_path):
+    survey = [["begin_group", "g", "Sécurité", "Security", "", ""],
+              ["select_one lk", "q_safe", "Vous sentez-vous en sécurité ?", "Do you feel safe?", "", ""],
+              ["integer", "n", "Nombre", "Number", "", ""], ["end_group", "", "", "", "", ""]]
+    choices = [["lk", "1", "Très sûr", "Very safe"], ["lk", "2", "Sûr", "Safe"], ["lk", "98", "NSP", "DK"]]
+    form = make_form(tmp_path / "f.xlsx", survey=survey, choices=choices)
+    header = ["Security/Do you feel safe?", "Security/Number", "_index"]
+    path = write_xlsx(tmp_path / "e.xlsx", {"Safety": (header, [["#safety", "#num", None], [1, 4, 1],
+                                                                  ["DK", "x", 2], [2, 6, 3]])})
+    d = read_export(path, form, header="label", language=FR)
+    assert d.main["q_safe"].tolist() == ["1", "98", "2"]  # numbers and labels → names
+    assert d.main["n"].tolist()[::2] == [4, 6]
+    assert d.codebook.issues[["row", "column", "value"]].to_dict("records") == [
+        {"row": 4, "column": "n", "value": "x"}]

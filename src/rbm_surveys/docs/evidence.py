@@ -58,13 +58,16 @@ def blank(language: str):
 
 @dataclass
 class _Compiled:
-    phrase: object  # PhraseMatcher: positive phrases, cooccur groups, applies_if
+    phrase: object  # PhraseMatcher: positive phrases, plain patterns, cooccur groups, applies_if
     token: object  # Matcher: token patterns (None if the rubric has none for the language)
     negative: object  # PhraseMatcher: veto terms
-    keys: dict  # match_id (hash) -> (criterion, kind, rule)
+    keys: dict  # match_id (hash) -> (criterion index or -1, kind, rule index, cooccur index, group)
+    rules: list  # rule index -> rule name, e.g. "en.phrases[3]"
+    cooccur: list  # cooccur index -> (criterion index, rule index, n_groups, window)
 
 
 _COMPILED: dict[tuple, _Compiled] = {}
+_PHRASE, _PATTERN, _APPLIES, _CO, _NEG = range(5)
 
 
 def _compile(rubric: Rubric, language: str) -> _Compiled:
@@ -79,43 +82,48 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
     phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
     negative = PhraseMatcher(nlp.vocab, attr="LOWER")
     token = None
-    keys: dict[int, tuple[str, str, str]] = {}
+    keys: dict[int, tuple] = {}
+    rules: list[str] = ["quantity"]
+    cooccur: list[tuple] = []
 
-    def add(matcher, cid: str, kind: str, rule: str, docs_or_patterns) -> None:
-        name = f"{cid}|{kind}|{rule}"
+    def add(matcher, ci: int, kind: int, rule: str, docs_or_patterns, co=-1, group=-1):
+        if rule not in rules:
+            rules.append(rule)
+        name = f"{ci}|{kind}|{rule}|{co}|{group}"
         matcher.add(name, docs_or_patterns)
-        keys[nlp.vocab.strings[name]] = (cid, kind, rule)
+        keys[nlp.vocab.strings[name]] = (ci, kind, rules.index(rule), co, group)
 
     make = nlp.make_doc
-    for c in rubric.criteria:
+    for ci, c in enumerate(rubric.criteria):
         r = c.rules(language)
         if r is None:
             continue
         for i, ph in enumerate(r.phrases):
-            add(phrase, c.id, "phrase", f"{language}.phrases[{i}]", [make(ph)])
+            add(phrase, ci, _PHRASE, f"{language}.phrases[{i}]", [make(ph)])
         for i, pat in enumerate(r.pattern_dicts()):
             rule = f"{language}.patterns[{i}]"
             if all(set(t) == {"LOWER"} and isinstance(t["LOWER"], str) for t in pat):
                 # a plain sequence of lower-case words is exactly a phrase on LOWER: the
                 # PhraseMatcher is much faster than the Matcher, which visits every token
-                add(phrase, c.id, "pattern", rule,
+                add(phrase, ci, _PATTERN, rule,
                     [Doc(nlp.vocab, words=[t["LOWER"] for t in pat])])
             else:
                 token = token or Matcher(nlp.vocab)
-                add(token, c.id, "pattern", rule, [pat])
+                add(token, ci, _PATTERN, rule, [pat])
         for k, co in enumerate(r.cooccur):
+            rule = f"{language}.cooccur[{k}]"
+            idx = len(cooccur)
             for g, terms in enumerate(co.groups):
-                add(phrase, c.id, f"co{k}.{g}", f"{language}.cooccur[{k}]",
-                    [make(t) for t in terms])
+                add(phrase, ci, _CO, rule, [make(t) for t in terms], idx, g)
+            cooccur.append((ci, rules.index(rule), len(co.groups), co.window))
         if r.applies_if:
-            add(phrase, c.id, "applies", f"{language}.applies_if", [make(t) for t in r.applies_if])
+            add(phrase, ci, _APPLIES, f"{language}.applies_if", [make(t) for t in r.applies_if])
         if r.negative:
-            add(negative, c.id, "negative", f"{language}.negative",
-                [make(t) for t in r.negative])
+            add(negative, ci, _NEG, f"{language}.negative", [make(t) for t in r.negative])
     for lang, terms in rubric.negative:
         if lang == language:
-            add(negative, "*", "negative", f"negative.{language}", [make(t) for t in terms])
-    out = _Compiled(phrase, token, negative, keys)
+            add(negative, -1, _NEG, f"negative.{language}", [make(t) for t in terms])
+    out = _Compiled(phrase, token, negative, keys, rules, cooccur)
     _COMPILED[key] = out
     return out
 
@@ -169,14 +177,24 @@ def _warm_cache(nlp, text: str, language: str) -> None:
 _SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])|\n\s*\n|\n(?=\s*[-•*\d])")
 
 
+_BOUNDS: dict = {}
+
+
 def passage_bounds(document: Document) -> tuple[np.ndarray, np.ndarray]:
     """Start/end offsets of the document's passages, sorted; if the reader gave none,
     split on sentence punctuation and blank lines (so a hand-made Document still works)."""
     if document.passages:
-        s = np.fromiter((p.start for p in document.passages), np.int64, len(document.passages))
-        e = np.fromiter((p.end for p in document.passages), np.int64, len(document.passages))
+        ps = document.passages
+        key = (document.sha256, len(document.text), len(ps), ps[0].start, ps[-1].end)
+        hit = _BOUNDS.get(key)
+        if hit is not None:  # the same document scored against several rubrics
+            return hit
+        s = np.fromiter((p.start for p in ps), np.int64, len(ps))
+        e = np.fromiter((p.end for p in ps), np.int64, len(ps))
         order = np.argsort(s, kind="stable")
-        return s[order], e[order]
+        _BOUNDS.clear()
+        _BOUNDS[key] = (s[order], e[order])
+        return _BOUNDS[key]
     cuts = [m.end() for m in _SENTENCE_END.finditer(document.text)]
     starts = np.asarray([0, *cuts], dtype=np.int64)
     ends = np.asarray([*cuts, len(document.text)], dtype=np.int64)
@@ -195,14 +213,24 @@ def _page_numbers(document: Document, offsets: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Candidates:
-    """What the evidence finder saw in one document for one rubric."""
+    """What the evidence finder saw in one document for one rubric.
 
-    table: pd.DataFrame  # EVIDENCE_COLUMNS, sorted deterministically
+    ``columns``: the candidate matches as numpy arrays keyed by :data:`EVIDENCE_COLUMNS`
+    (plus ``ci``, ``rule_i``, ``passage_i`` indices); ``table`` gives them as a DataFrame."""
+
+    columns: dict
     language: str
     language_covered: bool
     applicable: dict[str, bool]  # criterion -> applicability (True unless applies_if failed)
     not_applicable_reason: dict[str, str] = None  # criterion -> why it does not apply
     structural: frozenset = frozenset()  # not applicable whatever the text (e.g. edition)
+    _table: pd.DataFrame | None = None
+
+    @property
+    def table(self) -> pd.DataFrame:
+        if self._table is None:
+            self._table = _frame(self.columns, len(self.columns.get("ci", ())))
+        return self._table
 
 
 def normalise_language(language: str) -> str:
@@ -210,143 +238,147 @@ def normalise_language(language: str) -> str:
 
 
 def find_evidence(document: Document, rubric: Rubric) -> Candidates:
-    """All candidate matches of every criterion of ``rubric`` in ``document``."""
+    """All candidate matches of every criterion of ``rubric`` in ``document``.
+
+    Numpy throughout (one row per match, no per-row pandas work): this runs once per
+    document and rubric and must stay cheap next to text extraction.
+    """
     lang = normalise_language(document.language)
-    applicable = {c.id: True for c in rubric.criteria}
-    empty = pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in EVIDENCE_COLUMNS})
+    crit_ids = [c.id for c in rubric.criteria]
+    applicable = {c: True for c in crit_ids}
     if lang not in rubric.languages:
-        return Candidates(empty, lang, False, applicable, {})
+        return Candidates(_empty_columns(), lang, False, applicable, {})
     comp = _compile(rubric, lang)
     doc, tstart, tend = _tokens(document.text, lang)
     pstart, pend = passage_bounds(document)
-
-    def run(matcher) -> tuple[list, np.ndarray, np.ndarray]:
-        if matcher is None or not len(doc):
-            return [], np.zeros(0, np.int64), np.zeros(0, np.int64)
-        found = matcher(doc)  # match ids are 64-bit unsigned hashes: keep them Python ints
-        return ([m[0] for m in found], np.fromiter((m[1] for m in found), np.int64, len(found)),
-                np.fromiter((m[2] for m in found), np.int64, len(found)))
-
-    pids, pts, pte = run(comp.phrase)
-    mids, mts, mte = run(comp.token)
-    ids, ts, te = pids + mids, np.concatenate([pts, mts]), np.concatenate([pte, mte])
-    nids, nts, nte = run(comp.negative)
-
-    # -- positive matches -> frame
     keys = comp.keys
-    meta = [keys[i] for i in ids]
-    frame = pd.DataFrame(meta, columns=["criterion", "kind", "rule"]) if meta else pd.DataFrame(
-        columns=["criterion", "kind", "rule"])
-    frame["tok_start"], frame["tok_end"] = ts, te
+
+    def run(matcher) -> np.ndarray:
+        """Matches as an int array: criterion, kind, rule, cooccur, group, tok_start, tok_end."""
+        if matcher is None or not len(doc):
+            return np.zeros((0, 7), np.int64)
+        found = matcher(doc)  # match ids are 64-bit unsigned hashes: looked up as Python ints
+        return np.asarray([(*keys[m], s, e) for m, s, e in found], np.int64).reshape(-1, 7)
+
+    m = np.concatenate([run(comp.phrase), run(comp.token)])
+    neg = run(comp.negative)
+    ci, kind, rule, ts, te = m[:, 0], m[:, 1], m[:, 2], m[:, 5], m[:, 6]
 
     # applies_if: a criterion with such terms is applicable only if one occurs
-    for c in rubric.criteria:
+    found_applies = set(ci[kind == _APPLIES].tolist())
+    for i, c in enumerate(rubric.criteria):
         r = c.rules(lang)
-        if r is not None and r.applies_if:
-            applicable[c.id] = bool((frame["kind"] == "applies").loc[
-                frame["criterion"] == c.id].any())
+        if r is not None and r.applies_if and i not in found_applies:
+            applicable[c.id] = False
 
-    # co-occurrence: anchors of group 0 with a term of every other group within the window
-    co_rows = []
-    co = frame[frame["kind"].str.startswith("co")]
-    if len(co):
-        parts = co["kind"].str.extract(r"co(\d+)\.(\d+)").astype(int)
-        co = co.assign(k=parts[0].to_numpy(), g=parts[1].to_numpy())
-        for (cid, k), grp in co.groupby(["criterion", "k"], sort=True):
-            crit = next(c for c in rubric.criteria if c.id == cid)
-            rule = crit.rules(lang).cooccur[k]
-            anchors = grp[grp["g"] == 0].sort_values("tok_start")
-            if anchors.empty:
-                continue
-            a = anchors["tok_start"].to_numpy()
-            lo, hi = a.copy(), anchors["tok_end"].to_numpy().copy()
-            ok = np.ones(len(a), dtype=bool)
-            for g in range(1, len(rule.groups)):
-                other = np.sort(grp.loc[grp["g"] == g, "tok_start"].to_numpy())
-                if not len(other):
-                    ok[:] = False
-                    break
-                j = np.clip(np.searchsorted(other, a), 0, len(other) - 1)
-                jm = np.clip(j - 1, 0, len(other) - 1)
-                near = np.where(np.abs(other[j] - a) <= np.abs(other[jm] - a), other[j],
-                                other[jm])
-                ok &= np.abs(near - a) <= rule.window
-                lo, hi = np.minimum(lo, near), np.maximum(hi, near + 1)
-            co_rows.append(pd.DataFrame({"criterion": cid, "kind": "cooccur",
-                                         "rule": anchors["rule"].iloc[0],
-                                         "tok_start": lo[ok], "tok_end": hi[ok]}))
-    pos = frame[frame["kind"].isin(["phrase", "pattern"])]
-    pos = pd.concat([pos, *co_rows], ignore_index=True) if co_rows else pos.reset_index(drop=True)
-
-    # token -> char offsets -> passage and page
-    if len(pos):
-        ts_ = pos["tok_start"].to_numpy(np.int64)
-        te_ = pos["tok_end"].to_numpy(np.int64)
-        start, end = tstart[ts_], tend[te_ - 1]
-    else:
-        start = end = np.zeros(0, np.int64)
-    pidx = np.clip(np.searchsorted(pstart, start, side="right") - 1, 0, max(len(pstart) - 1, 0))
-    table = pd.DataFrame({
-        "criterion": pos["criterion"].to_numpy(dtype=object),
-        "rule": pos["rule"].to_numpy(dtype=object), "start": start, "end": end})
-    table["passage_start"] = pstart[pidx] if len(pstart) else 0
-    table["passage_end"] = np.maximum(pend[pidx], end) if len(pend) else end
+    pos = (kind == _PHRASE) | (kind == _PATTERN)
+    parts = [(ci[pos], rule[pos], ts[pos], te[pos])]
+    # co-occurrence: anchors (group 0) with a term of every other group within the window
+    co_m = m[kind == _CO]
+    for idx, (c_i, r_i, n_groups, window) in enumerate(comp.cooccur):
+        mine = co_m[co_m[:, 3] == idx]
+        anchors = mine[mine[:, 4] == 0]
+        if not len(anchors):
+            continue
+        a = np.sort(anchors[:, 5])
+        lo, hi = a.copy(), a + 1
+        ok = np.ones(len(a), dtype=bool)
+        for g in range(1, n_groups):
+            other = np.sort(mine[mine[:, 4] == g, 5])
+            if not len(other):
+                ok[:] = False
+                break
+            j = np.clip(np.searchsorted(other, a), 0, len(other) - 1)
+            jm = np.clip(j - 1, 0, len(other) - 1)
+            near = np.where(np.abs(other[j] - a) <= np.abs(other[jm] - a), other[j], other[jm])
+            ok &= np.abs(near - a) <= window
+            lo, hi = np.minimum(lo, near), np.maximum(hi, near + 1)
+        k = int(ok.sum())
+        parts.append((np.full(k, c_i), np.full(k, r_i), lo[ok], hi[ok]))
+    ci, rule, ts, te = (np.concatenate(x).astype(np.int64) for x in zip(*parts))
+    start = tstart[ts] if len(ts) else np.zeros(0, np.int64)
+    end = tend[te - 1] if len(te) else np.zeros(0, np.int64)
+    cols: dict[str, object] = {"ci": ci, "rule_i": rule, "start": start, "end": end}
 
     # quantities (rubrics whose criteria name a pollutant and averaging time)
-    qcrit = {c.quantity: c.id for c in rubric.criteria if c.quantity}
+    qcrit = {c.quantity: i for i, c in enumerate(rubric.criteria) if c.quantity}
     na_reason = {c: "none of the applicability terms occur" for c, ok in applicable.items()
                  if not ok}
     if qcrit:
         rows = rubric.quantity_settings()["editions"][str(rubric.edition)]["limits"]
         have = {(r["pollutant"], r["averaging"]) for r in rows}
-        for q, cid in qcrit.items():
+        for q, i in qcrit.items():
             if q not in have:
-                applicable[cid] = False
-                na_reason[cid] = (f"edition {rubric.edition} has no guideline for {q[0]} "
-                                  f"({q[1]})")
-    qtable = _quantities(document, rubric, qcrit, pstart, pend) if qcrit else None
-    if qtable is not None and len(qtable):
-        table = pd.concat([table, qtable], ignore_index=True)
+                applicable[crit_ids[i]] = False
+                na_reason[crit_ids[i]] = (f"edition {rubric.edition} has no guideline for "
+                                          f"{q[0]} ({q[1]})")
+        cols = _quantities(document, rubric, qcrit, pstart, pend, cols)
+    n = len(cols["ci"])
+    pidx = np.clip(np.searchsorted(pstart, cols["start"], side="right") - 1, 0,
+                   max(len(pstart) - 1, 0))
+    cols["passage_i"] = pidx
+    cols["passage_start"] = pstart[pidx] if len(pstart) else np.zeros(n, np.int64)
+    cols["passage_end"] = (np.maximum(pend[pidx], cols["end"]) if len(pend)
+                           else cols["end"].copy())
 
-    # vetoes: a negative term in the same passage vetoes the criterion's match there
-    table["vetoed"] = False
-    table["veto_term"] = ""
-    if len(nids) and len(table):
-        nstart, nend = tstart[nts], tend[nte - 1]
+    # vetoes: a negative term in the same passage vetoes the criterion's matches there
+    vetoed = np.zeros(n, dtype=bool)
+    veto_term = np.full(n, "", dtype=object)
+    if len(neg) and n:
+        nstart, nend = tstart[neg[:, 5]], tend[neg[:, 6] - 1]
         npass = np.clip(np.searchsorted(pstart, nstart, side="right") - 1, 0, None)
-        neg = pd.DataFrame({"criterion": [keys[i][0] for i in nids],
-                            "passage_start": pstart[npass],
-                            "veto_term": [document.text[a:b] for a, b in zip(nstart, nend)]})
-        neg = neg.sort_values(["passage_start"], kind="stable")
-        neg = neg.drop_duplicates(["criterion", "passage_start"])
-        general = neg[neg["criterion"] == "*"].drop(columns="criterion")
-        own = neg[neg["criterion"] != "*"]
-        m1 = table[["criterion", "passage_start"]].merge(
-            own, on=["criterion", "passage_start"], how="left")["veto_term"]
-        m2 = table[["passage_start"]].merge(general, on="passage_start",
-                                            how="left")["veto_term"]
-        term = m1.fillna(m2).fillna("").to_numpy(dtype=object)
-        table["veto_term"] = term
-        table["vetoed"] = term != ""
+        terms: dict[tuple[int, int], str] = {}
+        for c_i, p_i, a, b in zip(neg[:, 0].tolist(), npass.tolist(), nstart.tolist(),
+                                  nend.tolist()):
+            terms.setdefault((c_i, p_i), document.text[a:b])
+        for i, (c_i, p_i) in enumerate(zip(cols["ci"].tolist(), pidx.tolist())):
+            t = terms.get((c_i, p_i)) or terms.get((-1, p_i))
+            if t:
+                vetoed[i], veto_term[i] = True, t
+    cols["vetoed"], cols["veto_term"] = vetoed, veto_term
+    cols["page"] = _page_numbers(document, cols["start"])
 
-    table["page"] = _page_numbers(document, table["start"].to_numpy(np.int64))
-    table["passage"] = [document.text[a:b].strip() for a, b in
-                        zip(table["passage_start"], table["passage_end"])]
-    for c in EVIDENCE_COLUMNS:
-        if c not in table:
-            table[c] = pd.Series([_FILL[c]] * len(table), dtype=_DTYPES[c])
-    table = table[EVIDENCE_COLUMNS].astype({c: _DTYPES[c] for c in EVIDENCE_COLUMNS})
-    order = {c.id: i for i, c in enumerate(rubric.criteria)}
-    table = (table.assign(_o=table["criterion"].map(order))
-             .sort_values(["_o", "start", "end", "rule"], kind="stable")
-             .drop(columns="_o").drop_duplicates(["criterion", "rule", "start", "end"])
-             .reset_index(drop=True))
+    # deterministic order: criterion, start, end, rule; identical matches once
+    order = np.lexsort((cols["rule_i"], cols["end"], cols["start"], cols["ci"]))
+    cols = {k: np.asarray(v)[order] for k, v in cols.items()}
+    if n:
+        same = np.r_[False, (np.diff(cols["ci"]) == 0) & (np.diff(cols["start"]) == 0)
+                     & (np.diff(cols["end"]) == 0) & (np.diff(cols["rule_i"]) == 0)]
+        cols = {k: v[~same] for k, v in cols.items()}
+    cols["criterion"] = np.asarray(crit_ids, dtype=object)[cols["ci"]] if len(cols["ci"]) \
+        else np.zeros(0, dtype=object)
+    cols["rule"] = np.asarray(comp.rules, dtype=object)[cols["rule_i"]] if len(cols["ci"]) \
+        else np.zeros(0, dtype=object)
+    cols["passage"] = np.asarray([document.text[a:b].strip() for a, b in
+                                  zip(cols["passage_start"].tolist(),
+                                      cols["passage_end"].tolist())], dtype=object)
     structural = frozenset(c for c, r in na_reason.items() if r.startswith("edition"))
-    return Candidates(table, lang, True, applicable, na_reason, structural)
+    for c in EVIDENCE_COLUMNS:  # fixed columns and dtypes
+        if c not in cols:
+            cols[c] = np.full(len(cols["ci"]), _FILL[c], dtype=_DTYPES[c])
+    return Candidates(cols, lang, True, applicable, na_reason, structural)
+
+
+def _empty_columns() -> dict:
+    cols = {c: np.zeros(0, dtype=_DTYPES[c]) for c in EVIDENCE_COLUMNS}
+    cols.update(ci=np.zeros(0, np.int64), rule_i=np.zeros(0, np.int64),
+                passage_i=np.zeros(0, np.int64))
+    return cols
+
+
+def _frame(cols: dict, n: int) -> pd.DataFrame:
+    """The candidate table with EVIDENCE_COLUMNS and fixed dtypes, built once."""
+    data = {}
+    for c in EVIDENCE_COLUMNS:
+        v = cols.get(c)
+        data[c] = (np.asarray(v, dtype=_DTYPES[c]) if v is not None
+                   else np.full(n, _FILL[c], dtype=_DTYPES[c]))
+    return pd.DataFrame(data, columns=EVIDENCE_COLUMNS)
 
 
 def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndarray,
-                pend: np.ndarray) -> pd.DataFrame:
+                pend: np.ndarray, cols: dict) -> dict:
+    """Append one row per numeric standard found to the candidate columns ``cols``."""
     q = rubric.quantity_settings()
     temp = float(q.get("reference_temperature_c", 25.0))
     limits = {(r["pollutant"], r["averaging"]): r
@@ -355,31 +387,32 @@ def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndar
     terms = (q.get("context") or {}).get(lang) or []
     context = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
     rows = []
-    for s in extract_standards(document.text, pstart):
-        cid = qcrit.get((s.pollutant, s.averaging))
-        if cid is None:
+    text = document.text
+    for s in extract_standards(text, pstart, pend, context=context):
+        c_i = qcrit.get((s.pollutant, s.averaging))
+        if c_i is None:
             continue
+        p = max(int(np.searchsorted(pstart, s.pollutant_start, side="right")) - 1, 0)
+        if context is not None and context.search(text, int(pstart[p]),
+                                                  max(int(pend[p]), s.end)) is None:
+            continue  # a number with a unit is a standard only in a normative passage
         conv = to_table_unit(s.pollutant, s.value, s.unit, temp)
         row = limits.get((s.pollutant, s.averaging))
         band, rank = ("", -2) if conv is None or row is None else place_in_band(
             conv, float(row["aqg"]), [float(v) for v in row.get("interim", [])])
-        rows.append({"criterion": cid, "rule": "quantity", "start": s.pollutant_start,
-                     "end": s.end, "pollutant": s.pollutant, "averaging": s.averaging,
-                     "value": s.value, "unit": s.unit,
-                     "value_in_table_unit": np.nan if conv is None else round(conv, 6),
-                     "table_unit": row["unit"] if row else "", "band": band,
-                     "band_rank": rank})
-    if not rows:
-        return pd.DataFrame()
-    out = pd.DataFrame(rows)
-    p = np.searchsorted(pstart, out["start"].to_numpy(np.int64), side="right") - 1
-    p = np.clip(p, 0, None)
-    out["passage_start"] = pstart[p]
-    out["passage_end"] = np.maximum(pend[p], out["end"].to_numpy(np.int64))
-    if context is not None:  # a number with a unit is a standard only in a normative passage
-        keep = [context.search(document.text, a, b) is not None
-                for a, b in zip(out["passage_start"], out["passage_end"])]
-        out = out[np.asarray(keep, dtype=bool)]
+        rows.append((c_i, s.pollutant_start, s.end, s.pollutant, s.averaging, s.value, s.unit,
+                     np.nan if conv is None else round(conv, 6),
+                     row["unit"] if row else "", band, rank))
+    n0 = len(cols["ci"])
+    names = ["ci", "start", "end", "pollutant", "averaging", "value", "unit",
+             "value_in_table_unit", "table_unit", "band", "band_rank"]
+    new = {k: list(v) for k, v in zip(names, zip(*rows))} if rows else {k: [] for k in names}
+    out = {"ci": np.concatenate([cols["ci"], np.asarray(new["ci"], np.int64)]),
+           "rule_i": np.concatenate([cols["rule_i"], np.zeros(len(rows), np.int64)]),
+           "start": np.concatenate([cols["start"], np.asarray(new["start"], np.int64)]),
+           "end": np.concatenate([cols["end"], np.asarray(new["end"], np.int64)])}
+    for k in names[3:]:
+        out[k] = np.asarray([_FILL[k]] * n0 + new[k], dtype=_DTYPES[k])
     return out
 
 

@@ -22,7 +22,7 @@ __all__ = ["detect_language", "UNKNOWN", "SAMPLE_CHARS"]
 
 UNKNOWN = "xx"
 #: langdetect reads at most this many characters (taken from the start, middle and end).
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1500
 #: Share of letters one script must have for the script shortcut.
 SCRIPT_SHARE = 0.5
 _MIN_LETTERS = 20

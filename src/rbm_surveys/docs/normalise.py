@@ -23,9 +23,10 @@ _SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]*\n[ \t]*")
 _SOFT_HYPHEN = re.compile(r"\u00ad")
 # A word broken at a line end: "inter-\nnational". Joined only when the next line goes on in
 # lower case, so "Jean-\nPierre" and "2019-\n2023" are left alone.
-_HYPHEN_EOL = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=([^\W\d_]))")
+# (Starts with the literal "-" so the regex engine can skip ahead; the letter before the
+# hyphen is checked in Python.)
+_HYPHEN_EOL = re.compile(r"-[ \t]*\n[ \t]*(?=([^\W\d_]))")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
-_TRAILING = re.compile(r"[ \t]+\n")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
@@ -53,12 +54,19 @@ def clean_page(raw: str) -> str:
 def dehyphenate(text: str) -> str:
     text = _SOFT_HYPHEN_EOL.sub("", text)
     text = _SOFT_HYPHEN.sub("", text)
-    return _HYPHEN_EOL.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
+    def join(m: re.Match) -> str:
+        i = m.start()
+        before = text[i - 1] if i else ""
+        if before.isalpha() and m.group(1).islower():
+            return ""
+        return m.group(0)
+
+    return _HYPHEN_EOL.sub(join, text)
 
 
 def tidy(text: str) -> str:
     text = _SPACES.sub(" ", text)
-    text = _TRAILING.sub("\n", text)
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip()
 

@@ -30,7 +30,7 @@ RTL_SHARE = 0.2
 YEAR_RANGE = (1900, 2099)
 
 _SPACE = re.compile(r"\s+")
-_ALNUM = re.compile(r"[^\W_]+")
+_SYMBOL = re.compile(r"[^\w\s]|_")
 # U+FFFD, private use (BMP and planes 15-16), C0/C1 controls other than whitespace, surrogates.
 _BAD = re.compile(r"[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\u0000-\u0008\u000e-\u001f"
                   r"\u007f-\u009f\ud800-\udfff]")
@@ -49,7 +49,8 @@ def garbled_reason(raw: str) -> str:
     share = len(_BAD.findall(raw)) / visible if _BAD.search(raw) else 0.0
     if share >= BAD_CHAR_SHARE:
         return f"garbled: {share:.0%} replacement/private-use/control characters"
-    alnum = sum(map(len, _ALNUM.findall(raw))) / visible
+    # Count the (few) symbols rather than the (many) letters.
+    alnum = (visible - len(_SYMBOL.findall(raw))) / visible
     if alnum < MIN_LETTER_SHARE:
         return f"garbled: only {alnum:.0%} letters or digits"
     return ""

@@ -94,29 +94,46 @@ def _norm_unit(u: str) -> str:
     return "µg/m³"
 
 
-def _matches(rx: re.Pattern, text: str, names: list[str]) -> tuple[np.ndarray, np.ndarray,
-                                                                  list[str]]:
+def _matches(rx: re.Pattern, text: str, names: list[str], pos: int = 0,
+             endpos: int | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     starts, ends, kinds = [], [], []
-    for m in rx.finditer(text):
+    for m in rx.finditer(text, pos, len(text) if endpos is None else endpos):
         starts.append(m.start())
         ends.append(m.end())
         kinds.append(names[int(m.lastgroup[1:])])
     return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), kinds
 
 
-def extract_standards(text: str, passage_starts: np.ndarray, max_gap: int = 250
-                      ) -> list[Standard]:
+def extract_standards(text: str, passage_starts: np.ndarray,
+                      passage_ends: np.ndarray | None = None, max_gap: int = 250,
+                      context: re.Pattern | None = None) -> list[Standard]:
     """Every value+unit tied to a pollutant named before it in the same passage.
 
     ``passage_starts``: sorted start offsets of the passages (a value and its pollutant must
     share a passage, so a sentence about PM10 does not lend its pollutant to the next one).
-    Values with no pollutant within ``max_gap`` characters before them are dropped.
+    Values with no pollutant within ``max_gap`` characters before them are dropped; with
+    ``context`` (and ``passage_ends``), only passages matching it are searched.
     """
     vals = list(_VALUE_RX.finditer(text))
     if not vals:
         return []
-    ps, _, pk = _matches(_POLL, text, [n for n, _ in _POLLUTANT_RX])
-    as_, ae, ak = _matches(_AVG, text, [n for n, _ in _AVG_RX])
+    # pollutant and averaging-time names are looked for only in passages holding a value
+    if passage_ends is not None and len(passage_starts):
+        vp = np.unique(np.clip(np.searchsorted(passage_starts, [m.start() for m in vals],
+                                               side="right") - 1, 0, None))
+        spans = [(int(passage_starts[i]), int(passage_ends[i])) for i in vp]
+        if context is not None:  # only normative passages ("limit", "norme", "标准" …)
+            spans = [(a, b) for a, b in spans if context.search(text, a, b)]
+        if not spans:
+            return []
+    else:
+        spans = [(0, len(text))]
+    ps, pk, as_, ak = [], [], [], []
+    for a, b in spans:
+        p_s, _, p_k = _matches(_POLL, text, [n for n, _ in _POLLUTANT_RX], a, b)
+        a_s, _, a_k = _matches(_AVG, text, [n for n, _ in _AVG_RX], a, b)
+        ps.append(p_s), pk.extend(p_k), as_.append(a_s), ak.extend(a_k)
+    ps, as_ = np.concatenate(ps), np.concatenate(as_)
     vstart = np.asarray([m.start() for m in vals], dtype=np.int64)
     vend = np.asarray([m.end() for m in vals], dtype=np.int64)
     vpass = np.searchsorted(passage_starts, vstart, side="right")

@@ -20,6 +20,8 @@ not_applicable 0.7; not_determinable 0.0.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.docs.document import Document
+from rbm_surveys.docs.evidence import EVIDENCE_COLUMNS
 from rbm_surveys.docs.rubric import Rubric, registry
 from rbm_surveys.errors import UsageError
 
@@ -40,8 +43,10 @@ VERDICT_COLUMNS = ["document", "document_sha256", "rubric", "rubric_version", "r
 
 
 # --------------------------------------------------------------------------- level rules
-# A level rule takes the per-criterion evidence statistics (one row per criterion) and the
-# candidate evidence, and returns level, reason and (for quantities) value/unit/band.
+# A level rule takes the per-criterion evidence statistics (one row per criterion: criterion,
+# n_evidence, n_rules, n_vetoed, pages, kinds) and the candidate evidence (numpy columns,
+# see evidence.EVIDENCE_COLUMNS), and returns level, reason and (for quantities)
+# value/unit/band.
 
 @registry.register("level", "rbm.level.count.v1",
                    present_min=(int, 2), partial_min=(int, 1), present_rules_min=(int, 1),
@@ -54,10 +59,8 @@ def level_count_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, present_min: 
     n, r = stats["n_evidence"].to_numpy(), stats["n_rules"].to_numpy()
     has_strong = np.zeros(len(stats), dtype=bool)
     if strong:
-        good = evidence[~evidence["vetoed"]]
-        kinds = good["rule"].str.extract(r"\.(\w+)\[", expand=False)
-        hit = set(good.loc[kinds.isin(strong), "criterion"])
-        has_strong = stats["criterion"].isin(hit).to_numpy()
+        kinds = stats["kinds"].str.split(";")
+        has_strong = np.asarray([bool(set(ks) & set(strong)) for ks in kinds], dtype=bool)
     present = ((n >= present_min) & (r >= present_rules_min)) | has_strong
     partial = ~present & (n >= partial_min)
     level = np.select([present, partial], ["present", "partial"], "absent")
@@ -83,27 +86,32 @@ def level_quantity_band_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, pick:
     "most_stringent"."""
     if pick not in ("least_stringent", "most_stringent"):
         raise UsageError(f"pick must be least_stringent or most_stringent, not {pick!r}")
-    ev = evidence[(evidence["rule"] == "quantity") & ~evidence["vetoed"]
-                  & evidence["value_in_table_unit"].notna()]
-    ev = ev.sort_values(["criterion", "value_in_table_unit", "start"], kind="stable",
-                        ascending=[True, pick == "most_stringent", True])
-    chosen = ev.drop_duplicates("criterion").set_index("criterion")
-    out = pd.DataFrame(index=stats.index)
-    c = chosen.reindex(stats["criterion"].to_numpy())
-    rank = c["band_rank"].fillna(-3).to_numpy()
-    out["level"] = np.select([rank == 0, rank >= 1, rank == -1],
-                             ["present", "partial", above_targets], "absent")
-    val = c["value_in_table_unit"].to_numpy()
-    unit = c["table_unit"].fillna("").to_numpy()
-    band = c["band"].fillna("").to_numpy()
-    n_all = ev.groupby("criterion").size().reindex(stats["criterion"]).fillna(0).to_numpy()
-    out["reason"] = [
-        (f"standard {v:g} {u} ({'of ' + str(int(k)) + ' found; ' if k > 1 else ''}"
-         f"{pick.replace('_', ' ')}) is in band {b}") if b else
-        "no numeric standard for this pollutant and averaging time"
-        for v, u, b, k in zip(val, unit, band, n_all)]
-    out["value"], out["unit"], out["band"] = val, unit, band
-    return out
+    crit = evidence["criterion"]
+    vtu = evidence["value_in_table_unit"]
+    usable = (evidence["rule"] == "quantity") & ~evidence["vetoed"] & ~np.isnan(vtu)
+    k = len(stats)
+    level = np.full(k, "absent", dtype=object)
+    reason = np.full(k, "no numeric standard for this pollutant and averaging time",
+                     dtype=object)
+    val, unit, band = np.full(k, np.nan), np.full(k, "", object), np.full(k, "", object)
+    for i, cid in enumerate(stats["criterion"].tolist()):  # a dozen criteria, not rows
+        idx = np.flatnonzero(usable & (crit == cid))
+        if not len(idx):
+            continue
+        # candidates are in text order, so ties keep the first one written
+        j = idx[np.argmax(vtu[idx]) if pick == "least_stringent" else np.argmin(vtu[idx])]
+        rank = int(evidence["band_rank"][j])
+        level[i] = ("present" if rank == 0 else "partial" if rank >= 1
+                    else above_targets if rank == -1 else "absent")
+        val[i], unit[i], band[i] = vtu[j], evidence["table_unit"][j], evidence["band"][j]
+        more = f"of {len(idx)} found; " if len(idx) > 1 else ""
+        reason[i] = (f"standard {val[i]:g} {unit[i]} ({more}{pick.replace('_', ' ')}) "
+                     f"is in band {band[i]}")
+    return pd.DataFrame({"level": level, "reason": reason, "value": val, "unit": unit,
+                         "band": band}, index=stats.index)
+
+
+_KIND = re.compile(r"^[a-z]{2}\.|^negative\.|\[\d+\]$")
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -194,33 +202,47 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         raise UsageError("score_document needs a Document and a Rubric",
                          hint="read_document(path) and load_rubric(id_or_path)")
     cand = find_evidence(document, rubric)
-    ev = cand.table
+    cols = cand.columns
     crits = rubric.criteria
     ids = [c.id for c in crits]
-    good = ev[~ev["vetoed"]]
-    stats = pd.DataFrame({"criterion": ids})
-    stats["n_evidence"] = (good.drop_duplicates(["criterion", "passage_start"])
-                           .groupby("criterion").size().reindex(ids).fillna(0)
-                           .astype(int).to_numpy())
-    stats["n_rules"] = (good.drop_duplicates(["criterion", "rule"]).groupby("criterion").size()
-                        .reindex(ids).fillna(0).astype(int).to_numpy())
-    stats["n_vetoed"] = (ev[ev["vetoed"]].groupby("criterion").size().reindex(ids).fillna(0)
-                         .astype(int).to_numpy())
-    pages = good.groupby("criterion")["page"].agg(
-        lambda s: ";".join(str(p) for p in sorted(set(s))))
-    stats["pages"] = pages.reindex(ids).fillna("").to_numpy()
+    k = len(ids)
+    # per-criterion counts with numpy (criterion index, passage, rule of each candidate)
+    cidx, good = cols["ci"], ~cols["vetoed"]
+
+    def distinct(per: np.ndarray) -> np.ndarray:
+        pairs = np.unique(np.stack([cidx[good], per[good]], axis=1), axis=0)
+        return np.bincount(pairs[:, 0], minlength=k) if len(pairs) else np.zeros(k, np.int64)
+
+    page, rule = cols["page"], cols["rule"]
+    stats = pd.DataFrame({"criterion": ids, "n_evidence": distinct(cols["passage_i"]),
+                          "n_rules": distinct(cols["rule_i"]),
+                          "n_vetoed": np.bincount(cidx[~good], minlength=k),
+                          "pages": [";".join(map(str, np.unique(page[good & (cidx == i)])
+                                                 .tolist())) for i in range(k)],
+                          # kinds of rule that matched, e.g. "cooccur;phrases"
+                          "kinds": [";".join(sorted({_KIND.sub("", r) for r in
+                                                     rule[good & (cidx == i)].tolist()}))
+                                    for i in range(k)]})
 
     # 3. the level rule of each criterion (criterion override or the rubric's), per group
     specs = [c.level_rule or rubric.level_rule for c in crits]
-    res = pd.DataFrame({"level": "absent", "reason": "", "value": np.nan, "unit": "",
-                        "band": ""}, index=stats.index)
+    level = np.full(k, "absent", dtype=object)
+    reason = np.full(k, "", dtype=object)
+    value = np.full(k, np.nan)
+    unit = np.full(k, "", dtype=object)
+    band = np.full(k, "", dtype=object)
     for spec in dict.fromkeys(specs):
-        rows = [i for i, s in enumerate(specs) if s == spec]
-        out = registry.get("level", spec.name).func(stats.loc[rows], ev, **spec.kwargs())
-        for col in out.columns:
-            res.loc[rows, col] = out[col].to_numpy()
-    level = res["level"].to_numpy(dtype=object)
-    reason = res["reason"].to_numpy(dtype=object)
+        rows = np.asarray([i for i, s in enumerate(specs) if s == spec])
+        rule_fn = registry.get("level", spec.name).func
+        sub = stats.iloc[rows].reset_index(drop=True)
+        out = rule_fn(sub, cols, **spec.kwargs())
+        level[rows] = out["level"].to_numpy(object)
+        reason[rows] = out["reason"].to_numpy(object)
+        if "value" in out:
+            value[rows] = out["value"].to_numpy(float)
+            unit[rows] = out["unit"].to_numpy(object)
+            band[rows] = out["band"].to_numpy(object)
+    res = pd.DataFrame({"value": value, "unit": unit, "band": band})
 
     unreadable = document.unreadable_pages
     ur_text = (f"pages {', '.join(map(str, unreadable))} unreadable" if unreadable else "")
@@ -268,43 +290,49 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         "value": res["value"].astype("float64").to_numpy(), "unit": res["unit"].to_numpy(),
         "band": res["band"].to_numpy()}, columns=VERDICT_COLUMNS)
 
-    evidence = _evidence_records(document, rubric, ev, cand.language, ranker)
+    evidence = _evidence_records(document, rubric, cols, cand.language, ranker)
     summary = _summary(document, rubric, verdicts, cand)
     return DocumentScore(verdicts, evidence, summary)
 
 
-def _evidence_records(document: Document, rubric: Rubric, ev: pd.DataFrame, language: str,
+def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: str,
                       ranker) -> list[dict[str, Any]]:
-    if ev.empty:
+    n = len(cols["ci"])
+    if not n:
         return []
-    ev = ev.copy()
-    if ranker is not None:
-        ev["rank_score"] = np.round(ranker.score(ev["passage"].tolist()), 6)
-    else:
-        ev["rank_score"] = np.nan
-    order = {c.id: i for i, c in enumerate(rubric.criteria)}
-    ev["_o"] = ev["criterion"].map(order)
-    ev["_r"] = -ev["rank_score"].fillna(0.0)
-    ev = ev.sort_values(["_o", "vetoed", "_r", "start", "end", "rule"], kind="stable")
+    score = (np.round(np.asarray(ranker.score(cols["passage"].tolist()), float), 6)
+             if ranker is not None else np.zeros(n))
+    # criterion order, supporting before vetoed, ranker score (if any), then position
+    order = np.lexsort((cols["end"], cols["start"], -score, cols["vetoed"], cols["ci"]))
     text = document.text
+    c = {k: cols[k][order].tolist() for k in EVIDENCE_COLUMNS}
+    score = score[order].tolist()
+    articles: dict[str, list[str]] = {}
     recs = []
-    for row in ev.drop(columns=["_o", "_r"]).to_dict(orient="records"):
+    for i in range(n):
+        a, b, passage = c["start"][i], c["end"][i], c["passage"][i]
+        if passage not in articles:
+            articles[passage] = _ARTICLE.findall(passage)
         rec = {"document_sha256": document.sha256, "rubric": rubric.id,
-               "rubric_version": rubric.version, "criterion": row["criterion"],
-               "rule": row["rule"], "language": language, "page": int(row["page"]),
-               "start": int(row["start"]), "end": int(row["end"]),
-               "text": text[int(row["start"]):int(row["end"])],
-               "passage": row["passage"], "passage_start": int(row["passage_start"]),
-               "passage_end": int(row["passage_end"]), "vetoed": bool(row["vetoed"]),
-               "veto_term": row["veto_term"]}
-        if row["rule"] == "quantity":
-            rec.update({k: _clean(row[k]) for k in ("pollutant", "averaging", "value", "unit",
-                                                    "value_in_table_unit", "table_unit",
-                                                    "band")})
+               "rubric_version": rubric.version, "criterion": c["criterion"][i],
+               "rule": c["rule"][i], "language": language, "page": c["page"][i],
+               "start": a, "end": b, "text": text[a:b], "passage": passage,
+               "passage_start": c["passage_start"][i], "passage_end": c["passage_end"][i],
+               "articles": articles[passage], "vetoed": c["vetoed"][i],
+               "veto_term": c["veto_term"][i]}
+        if rec["rule"] == "quantity":
+            rec.update({k: _clean(c[k][i]) for k in (
+                "pollutant", "averaging", "value", "unit", "value_in_table_unit", "table_unit",
+                "band")})
         if ranker is not None:
-            rec["rank_score"] = _clean(row["rank_score"])
+            rec["rank_score"] = score[i]
         recs.append(rec)
     return recs
+
+
+#: Article references quoted with evidence (SDG 5.a.2 asks for article numbers).
+_ARTICLE = re.compile(r"\b(?:Article|Art\.|Artículo|Artigo|Section|Sección)\s*\d+[a-z]?(?:er)?"
+                      r"|第[一二三四五六七八九十百零〇\d]+条")
 
 
 def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -> dict:
@@ -321,7 +349,7 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         passed: bool | None = True if lo_ok else (False if not hi_ok else None)
     except (TypeError, ValueError):
         passed = None
-    counts = verdicts["level"].value_counts()
+    counts = Counter(verdicts["level"].tolist())
     unver = list(rubric.unverified) + [f"criterion {c.id}: {c.unverified}"
                                        for c in rubric.criteria if not c.verified]
     return {

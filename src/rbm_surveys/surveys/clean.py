@@ -610,6 +610,29 @@ def declare_missing(data: SurveyData, codes: Mapping[Any, str] | None = None,
                 by_reason[str(k)] = by_reason.get(str(k), 0) + int(v)
         tables[name] = df
         reasons = _with_reasons(reasons, name, df.index, new_reasons)
+    # Codes the reader could not type ("dnk" in an integer column): already NA there; here
+    # they get their declared reason instead of a type failure's other_missing.
+    for name, located in _reader_failures(data, data.codebook).items():
+        text = _as_code_strings(located["value"]) if "value" in located else None
+        if text is None:
+            continue
+        why = pd.Series([per_q.get(c, codes).get(v) if not pd.isna(v) else None
+                         for c, v in zip(located["column"], text)], index=located.index,
+                        dtype="string")
+        located = located.assign(reason=why).dropna(subset=["reason"])
+        if located.empty:
+            continue
+        index = tables[name].index
+        new_reasons = {}
+        for column, cells in located.groupby("column", sort=False):
+            new_reasons[column] = pd.Series(pd.NA, index=index, dtype="string").mask(
+                index.isin(cells["index"]), pd.Series(cells["reason"].to_numpy(),
+                                                      index=cells["index"].to_numpy()))
+            for k, v in cells["reason"].value_counts().items():
+                by_reason[str(k)] = by_reason.get(str(k), 0) + int(v)
+                per_col = by_column.setdefault(column, {})
+                per_col[str(k)] = per_col.get(str(k), 0) + int(v)
+        reasons = _with_reasons(reasons, name, index, new_reasons)
     total = sum(by_reason.values())
     detail = (f"{total} value(s) declared missing in {len(by_column)} column(s)"
               + (": " + ", ".join(f"{k} {v}" for k, v in sorted(by_reason.items()))
@@ -781,6 +804,13 @@ def coerce_types(data: SurveyData, codebook: Any = None, *,
     read_frames = []
     for name, located in _reader_failures(data, codebook).items():
         df = tables[name]
+        known = reasons.get(name)
+        if known is not None:  # declared codes ("dnk" in a number) are not type failures
+            has = [c in known.columns and i in known.index and not pd.isna(known.at[i, c])
+                   for i, c in zip(located["index"], located["column"])]
+            located = located[~pd.Series(has, index=located.index, dtype=bool)]
+        if located.empty:
+            continue
         new_reasons = {}
         for column, cells in located.groupby("column", sort=False):
             mask = pd.Series(df.index.isin(cells["index"]), index=df.index)

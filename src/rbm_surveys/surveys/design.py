@@ -22,6 +22,7 @@ import pandas as pd
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, check_weights,
                                          first_rows, numeric_column)
+from rbm_surveys.surveys.pps import PPS_METHODS, dcheck
 from rbm_surveys.surveys.variance import LONELY_PSU_RULES, Stage
 
 __all__ = ["SurveyDesign"]
@@ -52,8 +53,13 @@ class SurveyDesign:
     fpc: population size (or sampling fraction in (0, 1]) per stage: column names or numbers.
     nest: PSU ids are only unique within strata (R ``nest=TRUE``).
     probs: column of selection probabilities (weights = 1/probs) when ``weights`` is None.
-    pps: ``None`` (with-replacement/without-replacement by fpc as usual) or ``"brewer"``
-        (Brewer's approximation: fpc per unit are inclusion probabilities).
+    pps: PPS sampling without replacement; the fpc then holds the PSU inclusion
+        probabilities pi_i. ``"brewer"`` (Brewer's approximation, also multistage),
+        ``"overton"``, ``"hr"`` (Hartley-Rao; ``pps_p2bar`` = population sum(pi^2)/n if
+        known) or a (PSU x PSU) matrix of joint inclusion probabilities (R ``ppsmat``).
+        Without ``pps`` and without fpc, ``probs``/``weights`` give the with-replacement
+        approximation.
+    variance: ``"HT"`` (Horvitz-Thompson) or ``"YG"`` (Yates-Grundy) for matrix-based PPS.
     lonely_psu: what to do with strata holding one PSU: fail | remove | certainty | adjust |
         average (R ``options(survey.lonely.psu=)``), stamped on every result.
     """
@@ -64,17 +70,23 @@ class SurveyDesign:
                  strata: str | Sequence[str] | None = None,
                  ids: str | int | Sequence[str] | None = None,
                  fpc: str | float | Sequence[str | float] | None = None, nest: bool = False,
-                 probs: str | None = None, pps: str | None = None,
-                 lonely_psu: str = "fail") -> None:
+                 probs: str | None = None, pps: Any = None,
+                 lonely_psu: str = "fail", variance: str = "HT",
+                 pps_p2bar: float | None = None) -> None:
         if not isinstance(data, pd.DataFrame):
             raise UsageError("data must be a pandas DataFrame", key="data",
                              hint="read the export first, e.g. with rbm_surveys.read_export")
         if len(data) == 0:
             raise DataError("the survey frame has no rows", key="data")
         check_choice(lonely_psu, LONELY_PSU_RULES, "lonely_psu")
-        if pps not in (None, "brewer"):
-            raise UsageError(f"pps={pps!r} is not supported", key="pps",
-                             hint="use pps=None or pps='brewer'")
+        if isinstance(pps, str) or pps is None:
+            if pps not in (None, *PPS_METHODS):
+                raise UsageError(f"pps={pps!r} is not supported", key="pps",
+                                 hint="use None, 'brewer', 'overton', 'hr' or a matrix of "
+                                      "joint inclusion probabilities")
+        check_choice(variance, ("HT", "YG"), "variance")
+        self.variance = variance
+        self.pps_p2bar = pps_p2bar
         self.data = data
         self.weights_column = weights
         self.strata_columns = as_list(strata)
@@ -163,10 +175,22 @@ class SurveyDesign:
                                 group_label=np.asarray(st_lab)[st_code[g_first]],
                                 parent=parent))
             prob = prob * frac_rows
+            if s == 0:
+                prob_stage1 = frac_rows
             mult_rows = mult_rows * frac_rows
             upper, n_upper = cluster, n_clusters
         del n_upper
         self._all_stages = stages
+        self._dcheck = None
+        if self.pps is not None and not (isinstance(self.pps, str) and self.pps == "brewer"):
+            if n_stages > 1 or not self.fpc_spec:
+                raise UsageError("this PPS method needs one stage and the inclusion "
+                                 "probabilities in fpc", key="pps",
+                                 hint="use pps='brewer' for multistage designs")
+            st = stages[0]
+            pi = np.zeros(st.n_clusters)
+            pi[st.cluster] = prob_stage1
+            self._dcheck = dcheck(self.pps, pi, st.cluster_group, self.pps_p2bar)
         # Rao's recursion needs the fpc; without it only the ultimate-cluster term (R).
         self.stages = stages if self.has_fpc else stages[:1]
         if self.weights_column is not None:
@@ -203,10 +227,10 @@ class SurveyDesign:
             if not np.isfinite(vals[0]) or vals[0] <= 0:
                 raise UsageError(f"fpc value {spec!r} must be a positive number", key="fpc")
         n_rows = npsu[group].astype(float)
-        if self.pps == "brewer":
-            # Brewer: per-unit inclusion probabilities; f varies within strata (R pps="brewer")
+        if self.pps is not None:
+            # PPS: per-unit inclusion probabilities; f varies within strata (R pps=)
             if np.any(vals > 1):
-                raise DataError("with pps='brewer' the fpc must be inclusion probabilities",
+                raise DataError("with pps= the fpc must be inclusion probabilities",
                                 column=spec if isinstance(spec, str) else None,
                                 hint="give pi_i in (0, 1]")
             pop = n_rows / vals

@@ -36,6 +36,7 @@ from rbm_surveys.errors import DataError, UsageError
 from rbm_surveys.surveys._checks import as_list, check_column, numeric_column
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
                                     likelihood_interval, proportion_interval, wald_interval)
+from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
 __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance"]
@@ -193,6 +194,8 @@ def _taylor_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, 
             keys = domc * c + stage.cluster
             s = _cluster_sums(keys, D * c, w_e, uc).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
+    if design._dcheck is not None:
+        return pps_variance(design._dcheck, totals[0], design.variance)
     return taylor_variance(design.stages, totals, design.lonely_psu)
 
 

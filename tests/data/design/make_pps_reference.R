@@ -3,6 +3,9 @@ suppressMessages(library(survey))
 data(election)
 write.csv(election_pps, "election_pps.csv", row.names = FALSE)
 write.csv(election_jointprob, "election_jointprob.csv", row.names = FALSE)
+# compute from the CSVs exactly as a reader sees them
+election_pps <- read.csv("election_pps.csv")
+election_jointprob <- unname(as.matrix(read.csv("election_jointprob.csv")))
 ds <- list(
   brewer = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = "brewer"),
   overton = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = "overton"),

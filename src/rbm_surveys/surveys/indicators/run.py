@@ -106,7 +106,9 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: Design,
                                       minlength=len(labels))
                 parts.append(_rows(spec, ind, name, labels, res.categories, p, psu_variance(design, Z),
                                    n, nw, dropped, design, rr))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+    if not parts:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    out = _finish(pd.concat(parts, ignore_index=True), design, rr)
     out["weights"] = weights_label or "weights as given"
     out["design"] = design.label
     return out[RESULT_COLUMNS]
@@ -126,7 +128,7 @@ def _rows(spec, ind, dim, labels, cats, p, var, n, nw, dropped, design, rr) -> p
         "missing_rule": _rule_text(ind), "universe": spec.universe_label,
         "source": ind.source,
     })
-    return _finish(frame, design, rr)
+    return frame
 
 
 def _average_rows(spec, ind, components, design, dims, rr) -> list[pd.DataFrame]:
@@ -144,7 +146,7 @@ def _average_rows(spec, ind, components, design, dims, rr) -> list[pd.DataFrame]
             "var": np.maximum(psu_variance(design, Z)[:, 0], 0), "n": n, "n_weighted": nw,
             "n_dropped": 0, "missing_rule": f"average of {', '.join(ind.of)}",
             "universe": spec.universe_label, "source": ind.source})
-        out.append(_finish(frame, design, rr))
+        out.append(frame)
     return out
 
 

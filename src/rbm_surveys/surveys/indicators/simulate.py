@@ -285,8 +285,9 @@ def write_example(folder: str | Path, *, seed: int = 2026, population: int = 60_
     true_values(pop).to_csv(folder / "truth.csv", index=False)
     config = {
         "modules": modules,
-        "design": {"join": "ea", "weights": "base_weight", "strata": "stratum", "ids": "ea",
-                   "fpc": "ea_total"},
+        # No fpc: EAs are the PSUs of a two-stage sample; a first-stage fpc alone would leave
+        # out the within-EA variance (with-replacement "ultimate cluster" variance instead).
+        "design": {"join": "ea", "weights": "base_weight", "strata": "stratum", "ids": "ea"},
         "margins": "margins.yaml",
         "personal": ["respondent_name", "phone"],
         "reporting": {"min_n": 30, "max_cv": 0.30, "min_n_eff": 30, "ci": "logit"},

@@ -64,7 +64,10 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
     bar = tqdm(total=3, disable=not progress, file=sys.stderr, desc=f"reading {path.name}", unit="step")
     warnings: list[str] = []
     file_codebook = None
-    numeric = _numeric_columns(codebook, header, language, group_sep, file) if codebook is not None else None
+    hmap = None
+    if codebook is not None:
+        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
+    numeric = _numeric_columns(hmap, file) if hmap is not None else None
     if kind in ("xlsx", "xls"):
         from rbm_surveys.surveys.io.kobo import read_xlsx
 
@@ -97,8 +100,8 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
     if codebook is None:
         codebook = _infer_codebook(raws, sep_hint)
     else:
-        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep or
-                         (sep_hint if sep_hint not in "/.-:" else None))
+        if hmap is None:  # the codebook came from the .sav/.dta itself
+            hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
         for raw in raws:
             raw.targets, unk = hmap.resolve([str(c) for c in raw.frame.columns], file=file, sheet=raw.sheet)
             _unknown_columns(raw, unk, unknown, file, warnings)
@@ -138,14 +141,13 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
 
 # -- steps ----------------------------------------------------------------------------------
 
-def _numeric_columns(codebook: Codebook, header: str, language, group_sep, file: str):
+def _numeric_columns(hmap: HeaderMap, file: str):
     """Callback for the CSV readers: which header cells are number questions."""
     from rbm_surveys.surveys.io.frames import NUMERIC_TYPES
 
-    types = dict(zip(codebook.fields["name"], codebook.fields["type"]))
+    types = dict(zip(hmap.codebook.fields["name"], hmap.codebook.fields["type"]))
 
     def numeric(columns: list[str]) -> set[str]:
-        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
         try:
             targets, _ = hmap.resolve(columns, file=file)
         except Exception:  # noqa: BLE001 - reported properly by the full mapping later

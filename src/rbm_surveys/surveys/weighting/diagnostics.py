@@ -59,8 +59,7 @@ def margin_table(weights: np.ndarray, prepared: list) -> pd.DataFrame:
     """Achieved against target for every margin category (``MARGIN_COLUMNS``)."""
     frames = []
     for pm in prepared:
-        ok = pm.codes >= 0
-        achieved = np.bincount(pm.codes[ok], weights=np.asarray(weights)[ok],
+        achieved = np.bincount(pm.codes, weights=np.asarray(weights),
                                minlength=len(pm.categories))
         gap = achieved - pm.targets
         frames.append(pd.DataFrame({

@@ -336,10 +336,12 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
     if problems:
         _raise(problems, file)
 
-    labels: dict[str, pd.Series] = {}
+    # Factorize each variable once; labels, collapsing and matching work on the (few)
+    # distinct values, rows only ever see integer codes.
+    coded: dict[str, tuple[np.ndarray, list[str]]] = {}
     for var in needed:
-        lab = _labels(data[var])
-        missing = lab.isna().to_numpy()
+        raw_codes, uniques = pd.factorize(data[var], use_na_sentinel=True)
+        missing = raw_codes < 0
         if missing.any():
             first = int(np.flatnonzero(missing)[0])
             problems.append((DataError, f"{int(missing.sum())} missing value(s) in a margin "
@@ -347,7 +349,12 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
                              "impute or recode them to a category before weighting"))
             continue
         rule = _collapse_map(ms.collapse.get(var, {}))
-        labels[var] = lab.map(lambda x, r=rule: r.get(x, x)) if rule else lab
+        labels = [rule.get(category_label(u), category_label(u)) for u in uniques]
+        distinct = list(dict.fromkeys(labels))
+        position = {lab: i for i, lab in enumerate(distinct)}
+        remap = np.array([position[lab] for lab in labels], dtype=np.int64)
+        coded[var] = (remap[raw_codes] if len(remap) else raw_codes.astype(np.int64),
+                      distinct)
     if problems:
         _raise(problems, file)
 
@@ -360,31 +367,37 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
             new = tuple(_collapse_map(ms.collapse.get(v, {})).get(k, k)
                         for v, k in zip(m.variables, key))
             totals[new] = totals.get(new, 0.0) + total
-        if len(m.variables) == 1:
-            row_keys = labels[m.variables[0]].to_numpy()
-            key_of = {k[0]: k for k in totals}
-        else:
-            row_keys = labels[m.variables[0]].to_numpy().astype(object)
+        row_code, var_labels = coded[m.variables[0]]
+        combos = [(lab,) for lab in var_labels]
+        if len(m.variables) > 1:
+            key = row_code.copy()
+            sizes = []
             for v in m.variables[1:]:
-                row_keys = row_keys + "\x1f" + labels[v].to_numpy().astype(object)
-            key_of = {"\x1f".join(k): k for k in totals}
-        codes_s, uniq = pd.factorize(row_keys)
-        in_sample = set(uniq)
+                c, labs = coded[v]
+                key = key * len(labs) + c
+                sizes.append(labs)
+            row_code, uniq_key = pd.factorize(key)
+            combos = []
+            for k in np.asarray(uniq_key):  # distinct combinations only
+                parts = []
+                for labs in reversed(sizes):
+                    k, r = divmod(int(k), len(labs))
+                    parts.append(labs[r])
+                parts.append(coded[m.variables[0]][1][int(k)])
+                combos.append(tuple(reversed(parts)))
+        sample_counts = np.bincount(row_code, minlength=len(combos))
+        count_of = {c: int(n) for c, n in zip(combos, sample_counts) if n > 0}
         margin_labels = ["/".join(k) for k in totals]
-        for u in uniq:
-            if u not in key_of:
-                cat = u.replace("\x1f", "/")
+        for c in count_of:
+            if c not in totals:
+                cat = "/".join(c)
                 problems.append((ConfigError, "category in the sample but not in the margin",
                                  {"variable": m.name, "category": cat},
                                  _collapse_hint(m.name, cat, margin_labels)))
-        cats = tuple(totals)
-        sample_counts = np.bincount(codes_s, minlength=len(uniq))
-        count_of = {u: int(c) for u, c in zip(uniq, sample_counts)}
         kept: list[tuple[str, ...]] = []
-        for k in cats:
-            joined = "\x1f".join(k)
-            n_resp = count_of.get(joined, 0)
-            if joined not in in_sample:
+        for k in totals:
+            n_resp = count_of.get(k, 0)
+            if n_resp == 0:
                 if totals[k] > 0:
                     problems.append((WeightingError, "population cell with no respondents",
                                      {"variable": m.name, "category": "/".join(k)},
@@ -400,12 +413,11 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
                                  "is 0", {"variable": m.name, "category": "/".join(k)},
                                  "fix the margin or drop these respondents explicitly"))
             kept.append(k)
-        index_of = {"\x1f".join(k): i for i, k in enumerate(kept)}
-        remap = np.array([index_of.get(u, -1) for u in uniq], dtype=np.int64)
-        codes = remap[codes_s] if len(uniq) else np.zeros(0, dtype=np.int64)
+        index_of = {k: i for i, k in enumerate(kept)}
+        remap = np.array([index_of.get(c, -1) for c in combos], dtype=np.int64)
+        codes = remap[row_code] if len(combos) else np.zeros(0, dtype=np.int64)
         targets = np.array([totals[k] for k in kept], dtype=float)
-        counts = np.bincount(codes[codes >= 0], minlength=len(kept)) if len(kept) else \
-            np.zeros(0, dtype=np.int64)
+        counts = np.array([count_of[k] for k in kept], dtype=np.int64)
         prepared.append(PreparedMargin(m.name, m.variables, tuple(kept), targets, codes,
                                        counts))
     if check_totals and len(grand) > 1:
