@@ -322,3 +322,45 @@ def test_run_cleaning_config_skips_and_checks_keys():
     with pytest.raises(RbmError) as err:
         C.run_cleaning(data, {"status": {"rejected": ["x"]}})
     assert "cleaning.status" in str(err.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcde"), st.integers(0, 2)), min_size=1,
+                max_size=25))
+def test_drop_duplicates_properties(rows):
+    ids = [r[0] for r in rows]
+    main = pd.DataFrame({"_index": range(1, len(rows) + 1), "q": [r[1] for r in rows]})
+    data = SurveyData(tables={"main": main}, meta={"main": pd.DataFrame({"_uuid": ids})})
+    out = C.drop_duplicates(data)
+    kept = out.meta["main"]["_uuid"]
+    assert kept.is_unique  # never two copies left
+    answers = pd.Series([r[1] for r in rows]).groupby(ids).nunique()
+    for sid, n_answers in answers.items():
+        # an id survives exactly when all its copies agree
+        assert (sid in set(kept)) == (n_answers == 1)
+    assert set(out.main["_index"]) <= set(main["_index"])
+
+
+def test_run_cleaning_twice_changes_nothing_more(form):
+    once, _ = C.run_cleaning(survey(form))
+    twice, log = C.run_cleaning(once)
+    for name in once.tables:
+        pd.testing.assert_frame_equal(twice.tables[name], once.tables[name])
+    pd.testing.assert_frame_equal(twice.reasons["main"], once.reasons["main"])
+    assert len(log) == 10  # the log keeps the first run's entries
+    second = log.iloc[5:]
+    assert (second["rows_before"] == second["rows_after"]).all()
+    assert second["detail"].iloc[0] == "no duplicate submissions"
+
+
+def test_steps_check_the_contract_at_the_boundary():
+    no_index = SurveyData(tables={"main": pd.DataFrame({"q": [1]})})
+    with pytest.raises(DataError) as err:
+        C.drop_duplicates(no_index)
+    assert "_index" in str(err.value) and "main" in str(err.value)
+    orphan = SurveyData(tables={"main": pd.DataFrame({"_index": [1]}),
+                                "kids": pd.DataFrame({"_index": [1]})})
+    with pytest.raises(DataError, match="_parent_index"):
+        C.declare_missing(orphan)
+    with pytest.raises(UsageError):
+        C.exclude_status(pd.DataFrame({"_index": [1]}))

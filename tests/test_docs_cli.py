@@ -132,3 +132,9 @@ def test_score_folder_through_console_script(tmp_path):
     assert "scoring" in res.stderr  # tqdm progress bar on stderr
     docs = read_csv(tmp_path / "o" / "documents.csv")
     assert sorted(d["kind"] for d in docs) == ["pdf", "txt"]
+
+
+def test_docs_without_action_shows_help(capsys):
+    assert main(["docs"]) == 2
+    out = capsys.readouterr().out
+    assert "read" in out and "score" in out and "rubrics" in out

@@ -49,3 +49,32 @@ def test_unreadable_pages_give_no_passages():
     text = "Readable page.\n\nSecret page."
     pages = [Page(1, 0, 14), Page(2, 16, 28, unreadable=True, reason="garbled")]
     assert [p.page for p in segment_pages(text, pages, "en")] == [1]
+
+
+ALPHABET = st.sampled_from(list("abcXYZ .!?-\n\f\t\r") + ["ﬁ", "２", "\u00ad", "\u00a0", "城",
+                                                          "。", "؟", "م", "ж", "\ufeff", "é",
+                                                          "e\u0301", "\u2028", "\x07"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ALPHABET, max_size=120).map("".join))
+def test_offsets_hold_for_any_text(tmp_path_factory, raw):
+    """Whatever the input, offsets index the NFKC text and passages stay inside pages."""
+    import unicodedata
+
+    from rbm_surveys import read_document
+    from rbm_surveys.docs.document import PAGE_JOIN
+    from rbm_surveys.errors import DocumentError
+
+    path = tmp_path_factory.mktemp("h") / "t.txt"
+    path.write_text(raw, encoding="utf-8")
+    try:
+        doc = read_document(path, language="en")
+    except DocumentError:
+        assert not raw.strip()  # only empty files are refused
+        return
+    assert doc.text == unicodedata.normalize("NFKC", doc.text)
+    assert PAGE_JOIN.join(doc.text[p.start:p.end] for p in doc.pages) == doc.text
+    for q in doc.passages:
+        page = doc.pages[q.page - 1]
+        assert page.start <= q.start < q.end <= page.end and doc.text[q.start:q.end] == q.text

@@ -91,3 +91,46 @@ def test_inspect_subprocess_bad_input_exit_2_without_traceback(tmp_path):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "rbm: error" in res.stderr
     assert str(bad) in res.stderr
+
+
+def test_inspect_progress_bar_on_stderr(files, capsys):
+    assert main(["inspect", str(files["csv"]), "--form", str(files["form"])]) == 0
+    captured = capsys.readouterr()
+    assert "reading export.csv" in captured.err
+    assert "reading export.csv" not in captured.out
+
+
+def test_inspect_label_headers(files, capsys, tmp_path):
+    from make_form import HEADER, ROWS, SURVEY
+
+    labels = {r[1]: r[2] for r in SURVEY[1:] if r[1] and r[2]}
+    label_of = {"safe": "Safe", "dnk": "Don't know", "pnta": "Prefer not to answer",
+                "unsafe": "Unsafe"}
+    rows = [list(r) for r in ROWS]
+    for r in rows:
+        r[HEADER.index("safe_dark")] = label_of[r[HEADER.index("safe_dark")]]
+    export = tmp_path / "labels.csv"
+    export.write_text("\r\n".join(";".join(f'"{v}"' for v in r)
+                                  for r in [[labels.get(h, h) for h in HEADER], *rows]),
+                      encoding="utf-8")
+    assert main(["inspect", str(export), "--form", str(files["form"]), "--header", "label",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "unmatched columns" not in out
+    block = out.split("Declared missing values by reason")[1].split("Duplicates")[0]
+    assert "safe_dark" in block and "refused" in block  # label cell mapped back to pnta
+
+
+def test_inspect_spss_file_without_form(capsys, tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(pd.DataFrame({"safe": [1.0, 98.0, 99.0], "age": [30.0, 99.0, 41.0]}),
+                         path, variable_value_labels={"safe": {1: "Safe", 98: "Don't know",
+                                                               99: "Refused"}},
+                         missing_ranges={"safe": [98, 99]})
+    assert main(["inspect", str(path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "form    none" in out
+    block = out.split("Declared missing values by reason")[1].split("Duplicates")[0]
+    assert "dont_know" in block and "refused" in block and "age" not in block

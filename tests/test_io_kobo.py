@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_io_forms import CHOICES, EN, FR, SURVEY_ROWS, make_form, write_csv, write_xlsx
+from test_io_forms import FR, make_form, write_csv, write_xlsx
 
 from rbm_surveys.errors import ExportMismatchError, UsageError
 from rbm_surveys.surveys.io import read_export, read_form
@@ -249,8 +249,6 @@ def test_codebook_object_accepted_and_header_mode_checked(tmp_path, form):
     with pytest.raises(UsageError, match="language"):
         read_export(path, cb, language="Klingon")
 
-
-_ = (CHOICES, EN, SURVEY_ROWS)
 
 
 def test_xlsx_label_export_with_hxl_and_numeric_codes(tmp_path):

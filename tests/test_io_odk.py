@@ -62,6 +62,7 @@ def test_central_zip_with_repeat(tmp_path, form):
     assert m.loc[0, ["services/water", "services/health", "services/school"]].tolist() == [1, 1, 0]
     assert m["_loc_latitude"][0] == 12.5 and m["_loc_precision"][0] == 5
     assert kids["_parent_index"].tolist() == [2, 2, 1] and set(kids["_parent_table"]) == {"main"}
+    assert kids["_parent_index"].dtype == "Int64" and kids["_index"].tolist() == [1, 2, 3]
     assert kids["kage"].tolist() == [4, 7, 1]
     meta = d.meta["main"]
     assert meta["ReviewState"].tolist() == ["approved", "hasIssues"]

@@ -68,6 +68,9 @@ def tidy(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     text = _BLANK_RUNS.sub("\n\n", text)
+    # Joining lines can bring a base letter next to a combining mark: re-normalise if so.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return text.strip()
 
 

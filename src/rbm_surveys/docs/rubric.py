@@ -221,6 +221,7 @@ def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int], list[tuple[in
                     dups.append((k.start_mark.line + 1, _fmt(path + (key,)),
                                  f"key {key!r} appears twice"))
                 out[key] = walk(v, path + (key,))
+                lines[path + (key,)] = k.start_mark.line + 1  # the key's line, not its value's
             return out
         if isinstance(n, yaml.SequenceNode):
             return [walk(v, path + (i,)) for i, v in enumerate(n.value)]
@@ -407,7 +408,8 @@ def _validate(data: Any, p: _Problems, file: str) -> dict[str, Any]:
         p.add(("verified",), "must be true or false")
     unverified = _strings(p, data.get("unverified"), ("unverified",), allow_empty=True)
     if verified is False and not unverified:
-        p.add(("unverified",), "verified is false: list what is not verified")
+        p.add(("verified",), "verified is false: add 'unverified', a list of what is not "
+              "verified")
     langs = _strings(p, data.get("languages"), ("languages",)) if "languages" in data else ()
     for i, lang in enumerate(langs):
         if not _LANG.match(lang):

@@ -16,5 +16,6 @@ def write_results_csv(results: pd.DataFrame, path: str | Path) -> Path:
     (``=``, ``+``, ``-``, ``@``, tab, CR …) is guarded by :func:`safe_frame`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(results).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    # CRLF, so a field holding a bare CR or LF is quoted (the csv module quotes line-end chars)
+    safe_frame(results).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
     return path

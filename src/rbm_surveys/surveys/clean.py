@@ -108,6 +108,25 @@ def _row_numbers(df: pd.DataFrame, index: pd.Index | None = None) -> pd.Series:
     return pd.Series(np.arange(1, len(df) + 1), index=df.index).loc[sel.index]
 
 
+def _check_tables(data: SurveyData, step: str) -> None:
+    """The SurveyData contract the steps rely on, checked once at the boundary."""
+    if not isinstance(data, SurveyData):
+        raise UsageError(f"{step} takes a SurveyData, not {type(data).__name__}",
+                         hint="read the export with read_export()")
+    if "main" not in data.tables:
+        raise DataError("the survey has no 'main' table", key=step,
+                        hint="name the table of submissions 'main'")
+    for name, df in data.tables.items():
+        if "_index" not in df.columns:
+            raise DataError("the table has no '_index' column (1-based row index)", table=name,
+                            column="_index", hint="add it, e.g. df.insert(0, '_index', "
+                            "range(1, len(df) + 1))")
+        if name != "main" and "_parent_index" not in df.columns:
+            raise DataError("the repeat table has no '_parent_index' column", table=name,
+                            column="_parent_index",
+                            hint="link each repeat row to its parent row's _index")
+
+
 def _answer_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if c not in _STRUCTURE]
 
@@ -190,8 +209,8 @@ def _subtree_hash(data: SurveyData, table: str) -> pd.Series:
         sums = sub.groupby(child.loc[mine, "_parent_index"].to_numpy()).sum()
         # Different multipliers keep equal rows in different repeats apart.
         with np.errstate(over="ignore"):
-            total = total + (df["_index"].map(sums).fillna(0).to_numpy(dtype="uint64")
-                             * np.uint64(2 * k + 3))
+            total = total + (sums.reindex(df["_index"].to_numpy(), fill_value=0)
+                             .to_numpy(dtype="uint64") * np.uint64(2 * k + 3))
     return pd.Series(total, index=df.index)
 
 
@@ -365,6 +384,7 @@ def drop_duplicates(data: SurveyData, *, conflicts: str = "exclude") -> SurveyDa
       there is no time column), the others listed;
     * ``"error"``: raise :class:`~rbm_surveys.errors.DataError` naming the ids.
     """
+    _check_tables(data, "drop_duplicates")
     if conflicts not in ("exclude", "keep_latest", "error"):
         raise UsageError(f"unknown conflicts policy {conflicts!r}",
                          hint="use 'exclude', 'keep_latest' or 'error'", key="conflicts")
@@ -447,6 +467,7 @@ def exclude_status(data: SurveyData,
     lists ODK Central ``ReviewState`` values (``rejected``, ``hasIssues`` …, case ignored).
     Pass empty tuples to keep everything.
     """
+    _check_tables(data, "exclude_status")
     if isinstance(reject, str) or isinstance(review_reject, str):
         raise UsageError("reject and review_reject take a list of statuses, not a string",
                          key="reject")
@@ -540,6 +561,7 @@ def declare_missing(data: SurveyData, codes: Mapping[Any, str] | None = None,
     ``name/code`` dummy is 1, the summary and all ``name/choice`` dummies become NA with
     the reason.
     """
+    _check_tables(data, "declare_missing")
     codes = _check_codes(DEFAULT_MISSING_CODES if codes is None else codes, "codes")
     per_q = {str(q): _check_codes(c, f"per_question.{q}")
              for q, c in (per_question or {}).items()}
@@ -735,6 +757,7 @@ def coerce_types(data: SurveyData, codebook: Any = None, *,
     select_one values missing from the choice list are listed with ``unknown_choices=
     "report"`` (value kept, default) or set to NA like a failure with ``"missing"``.
     """
+    _check_tables(data, "coerce_types")
     if unknown_choices not in ("report", "missing"):
         raise UsageError(f"unknown_choices must be 'report' or 'missing', not {unknown_choices!r}",
                          key="unknown_choices")
@@ -848,6 +871,7 @@ def expand_select_multiple(data: SurveyData, codebook: Any = None) -> SurveyData
     column; ``<NA>`` where the question was unanswered. Selected values that are not in
     the choice list are listed as issues (no column is invented for them).
     """
+    _check_tables(data, "expand_select_multiple")
     codebook = data.codebook if codebook is None else codebook
     if codebook is None:
         raise UsageError("expand_select_multiple needs the form's codebook",
@@ -939,6 +963,7 @@ def run_cleaning(data: SurveyData, config: Mapping[str, Any] | None = None
     ``types`` (``unknown_choices``). Steps needing a form are skipped, and say so in the
     log, when the data has no codebook.
     """
+    _check_tables(data, "run_cleaning")
     config = dict(config or {})
     if set(config) == {"cleaning"}:
         config = dict(config["cleaning"] or {})

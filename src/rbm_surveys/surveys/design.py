@@ -37,7 +37,7 @@ def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Integer code of the pair (a, b), in sorted order."""
     key = a.astype(np.int64) * (int(b.max()) + 1 if len(b) else 1) + b
-    _, inv = np.unique(key, return_inverse=True)
+    inv, _ = pd.factorize(key, sort=True)       # hashing beats sorting a million keys
     return inv.astype(np.int64)
 
 
@@ -297,7 +297,7 @@ class SurveyDesign:
         w.setflags(write=False)
         new.weights = w
         new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
-        new._cache = {k: v for k, v in self._cache.items() if k[0] == "structure"}
+        new._cache = dict(self._cache)       # factorisations depend on the data only
         return new
 
     # ------------------------------------------------------------------ estimates

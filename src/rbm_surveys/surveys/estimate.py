@@ -58,7 +58,15 @@ class _Domains:
 
 
 def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
+    """Integer-coded domains, cached on the (immutable) design per by-specification."""
     by_cols = [str(b) for b in as_list(by)]
+    key = ("dom", tuple(by_cols))
+    if key not in design._cache:
+        design._cache[key] = _make_domains(design, by_cols)
+    return design._cache[key]
+
+
+def _make_domains(design: Any, by_cols: list[str]) -> _Domains:
     n = design.n
     if not by_cols:
         return _Domains(np.zeros(n, dtype=np.int64), 1, pd.DataFrame(index=[0]), [])
@@ -70,7 +78,7 @@ def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
         valid &= codes >= 0
         key = key * max(len(lab), 1) + codes
         labels.append(np.asarray(lab))
-    uniq, inv = np.unique(key[valid], return_inverse=True)
+    inv, uniq = pd.factorize(key[valid], sort=True)      # hash, then sort the few uniques
     dom = np.full(n, -1, dtype=np.int64)
     dom[valid] = inv
     parts = {}
@@ -83,6 +91,13 @@ def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
 
 
 def _levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
+    key = ("levels", name, None if levels is None else tuple(levels))
+    if key not in design._cache:
+        design._cache[key] = _make_levels(design, name, levels)
+    return design._cache[key]
+
+
+def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
     col = check_column(design.data, name, "variable")
     codes, lab = pd.factorize(col, sort=True)
     lab = list(lab)
@@ -99,6 +114,79 @@ def _levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.nd
 
 
 # ---------------------------------------------------------------------------- engine
+class _Vars:
+    """The analysis variables as *virtual columns*: numeric columns first, then one 0/1
+    column per level of each categorical variable, then the constant 1.
+
+    Categorical levels are never expanded row-wise: their weighted sums per key come from a
+    single ``bincount`` on (key, level)."""
+
+    def __init__(self, numeric: list[np.ndarray] | None = None,
+                 categorical: list[tuple[np.ndarray, int]] | None = None) -> None:
+        numeric = numeric or []
+        self.num = (np.asfortranarray(np.column_stack(numeric)) if numeric
+                    else np.empty((0, 0)))
+        self.cat = categorical or []
+        self.m_num = len(numeric)
+        self.width = self.m_num + sum(L for _, L in self.cat)   # without the constant
+        self.ones = self.width
+
+    def missing(self, n: int) -> np.ndarray:
+        miss = np.zeros(n, dtype=bool)
+        if self.m_num:
+            miss |= np.isnan(self.num).any(axis=1)
+        for codes, _ in self.cat:
+            miss |= codes < 0
+        return miss
+
+    def sums(self, keys: np.ndarray, n_keys: int, w: np.ndarray) -> np.ndarray:
+        """(width+1, n_keys) sums of w * column per key (w is 0 where a row is not used)."""
+        out = np.empty((self.width + 1, n_keys))
+        sizes = [L for _, L in self.cat]
+        if self.cat and not self.m_num and n_keys * int(np.prod(sizes)) <= 2 ** 25:
+            # all categorical: ONE bincount on (key, level_1, ..., level_k), then margins
+            kc = keys.astype(np.int64, copy=True)
+            for codes, L in self.cat:
+                kc *= L
+                kc += np.maximum(codes, 0)
+            joint = np.bincount(kc, weights=w, minlength=n_keys * int(np.prod(sizes)))
+            joint = joint.reshape(n_keys, *sizes)
+            at = 0
+            for i, L in enumerate(sizes):
+                other = tuple(a for a in range(1, len(sizes) + 1) if a != i + 1)
+                out[at:at + L] = joint.sum(axis=other).T if other else joint.T
+                at += L
+            out[-1] = joint.reshape(n_keys, -1).sum(axis=1)
+            return out
+        for j in range(self.m_num):       # one bincount per numeric variable, not per row
+            out[j] = np.bincount(keys, weights=w * np.nan_to_num(self.num[:, j]),
+                                 minlength=n_keys)
+        at = self.m_num
+        for codes, L in self.cat:         # one bincount per categorical variable
+            kc = keys * L + np.maximum(codes, 0)
+            out[at:at + L] = np.bincount(kc, weights=w, minlength=n_keys * L).reshape(n_keys, L).T
+            at += L
+        out[-1] = np.bincount(keys, weights=w, minlength=n_keys)
+        return out
+
+    def square_sums(self, keys: np.ndarray, n_keys: int, w: np.ndarray,
+                    first: np.ndarray) -> np.ndarray:
+        """(width, n_keys) sums of w * column^2 (0/1 columns: equal to ``first``)."""
+        out = first[:-1].copy()
+        for j in range(self.m_num):
+            out[j] = np.bincount(keys, weights=w * np.nan_to_num(self.num[:, j]) ** 2,
+                                 minlength=n_keys)
+        return out
+
+    def dense(self, n: int) -> np.ndarray:
+        """(n, width+1) materialised columns (for row-level scores only)."""
+        cols = [np.nan_to_num(self.num[:, j]) for j in range(self.m_num)]
+        for codes, L in self.cat:
+            cols += [(codes == i).astype(float) for i in range(L)]
+        cols.append(np.ones(n))
+        return np.column_stack(cols)
+
+
 @dataclass
 class _Linear:
     theta: np.ndarray
@@ -111,49 +199,47 @@ class _Linear:
     deff: np.ndarray
 
 
-def _cluster_sums(keys: np.ndarray, n_keys: int, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """(m+1, n_keys) weighted sums of each column of u and of 1."""
-    out = np.empty((u.shape[1] + 1, n_keys))
-    for j in range(u.shape[1]):            # one bincount per variable, not per row
-        out[j] = np.bincount(keys, weights=w * u[:, j], minlength=n_keys)
-    out[-1] = np.bincount(keys, weights=w, minlength=n_keys)
-    return out
-
-
-def _linear(design: Any, u: np.ndarray, complete: np.ndarray, dom: _Domains, num: np.ndarray,
+def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
             kind: str = "mean") -> _Linear:
     """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
-    n_rows = design.n
     in_dom = dom.codes >= 0
     use = complete & in_dom
-    domc = np.where(in_dom, dom.codes, 0)
-    uc = np.where(use[:, None], u, 0.0)
-    w_e = np.where(use, design.weights, 0.0)
-    D, m = dom.count, u.shape[1]
-    ones = m                               # index of the constant column in the sums
-    den_i = np.where(den == -2, ones, den)
-    # domain-level sums
-    dsum = _cluster_sums(domc, D, w_e, uc)                  # (m+1, D)
+    all_used = bool(use.all())
+    domc = dom.codes if all_used else np.where(in_dom, dom.codes, 0)
+    w_e = design.weights if all_used else np.where(use, design.weights, 0.0)
+    D = dom.count
+    den_i = np.where(den == -2, vars_.ones, den)
+    # sufficient statistics at the base clustering (stage-1 PSUs / replicate PSUs)
+    base_cluster = (design._all_stages[0].cluster if design.kind == "taylor"
+                    else design.psu)
+    if base_cluster is not None:
+        c = int(base_cluster.max()) + 1
+        s0 = vars_.sums(domc * c + base_cluster, D * c, w_e).reshape(-1, D, c)
+        dsum = s0.sum(axis=2)
+    else:
+        s0 = None
+        dsum = vars_.sums(domc, D, w_e)
     y = dsum[num, d_idx]
     x = np.where(den_i >= 0, dsum[np.maximum(den_i, 0), d_idx], 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         theta = y / x
-    pos = (w_e > 0).astype(float)
-    n_dom = np.bincount(domc, weights=pos, minlength=D)
-    n_k = n_dom[d_idx]
-    nw_k = dsum[ones, d_idx]
-    if design.kind == "taylor":
-        var = _taylor_var(design, uc, w_e, domc, D, num, den_i, d_idx, theta, x, use)
-        df_dom = _domain_degf(design, domc, D, w_e)
+    if all_used and design._cache.setdefault(("positive",), bool(np.all(design.weights > 0))):
+        n_dom = np.bincount(domc, minlength=D).astype(float)
     else:
-        var = _replicate_var(design, uc, w_e, domc, D, num, den_i, d_idx, theta, use)
+        n_dom = np.bincount(domc, weights=(w_e > 0).astype(float), minlength=D)
+    n_k = n_dom[d_idx]
+    nw_k = dsum[vars_.ones, d_idx]
+    if design.kind == "taylor":
+        var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0)
+        df_dom = _domain_degf(design, s0[vars_.ones] > 0)
+    else:
+        var = _replicate_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, use, s0)
         df_dom = np.full(D, float(design.degf))
     deff_k = np.full(len(theta), np.nan)
-    if deff:
-        deff_k = _deff(var, uc, w_e, domc, D, num, d_idx, theta, x, n_k, nw_k, deff, kind,
-                       dsum)
-    del n_rows
+    if deff and kind in ("mean", "total"):
+        sq = vars_.square_sums(domc, D, w_e, dsum)
+        deff_k = _deff(var, sq, dsum, num, d_idx, n_k, nw_k, deff, kind)
     return _Linear(theta, var, y, x, n_k, nw_k, df_dom[d_idx], deff_k)
 
 
@@ -168,13 +254,13 @@ def _scores_T(s: np.ndarray, num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarr
     return t.T
 
 
-def _taylor_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
+def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D: int,
                 num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
-                x: np.ndarray, use: np.ndarray) -> np.ndarray:
+                x: np.ndarray, s0: np.ndarray) -> np.ndarray:
     totals = []
     if design.calibration:
         # row-level scores (R passes these to svyrecvar), residualised by each calibration
-        cols = np.column_stack([uc, np.ones(design.n)])
+        cols = vars_.dense(design.n)
         z = cols[:, num] * w_e[:, None]
         ratio = den_i >= 0
         if ratio.any():
@@ -189,43 +275,41 @@ def _taylor_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, 
                               shape=(c, design.n))
             totals.append(np.asarray(m @ z))
     else:
-        for stage in design.stages:
+        for i, stage in enumerate(design.stages):
             c = stage.n_clusters
-            keys = domc * c + stage.cluster
-            s = _cluster_sums(keys, D * c, w_e, uc).reshape(-1, D, c)
+            s = s0 if i == 0 else vars_.sums(domc * c + stage.cluster, D * c,
+                                             w_e).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
     if design._dcheck is not None:
         return pps_variance(design._dcheck, totals[0], design.variance)
     return taylor_variance(design.stages, totals, design.lonely_psu)
 
 
-def _domain_degf(design: Any, domc: np.ndarray, D: int, w_e: np.ndarray) -> np.ndarray:
-    """R degf of each domain's subset design: PSUs minus strata with positive weight."""
+def _domain_degf(design: Any, present: np.ndarray) -> np.ndarray:
+    """R degf of each domain's subset design: PSUs minus strata with positive weight.
+
+    ``present`` (D x PSU) marks PSUs holding positive weight in the domain (weights are
+    non-negative, so a positive weighted count is exactly that)."""
     st = design._all_stages[0]
-    c = st.n_clusters
-    present = np.bincount(domc * c + st.cluster, weights=(w_e > 0).astype(float),
-                          minlength=D * c).reshape(D, c) > 0
     n_psu = present.sum(axis=1)
     g = st.group_matrix()
     n_str = (np.asarray(g @ present.T.astype(float)) > 0).sum(axis=0)
     return (n_psu - n_str).astype(float)
 
 
-def _replicate_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
+def _replicate_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D: int,
                    num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
-                   use: np.ndarray) -> np.ndarray:
+                   use: np.ndarray, s0: np.ndarray | None) -> np.ndarray:
     ratio = den_i >= 0
     if design.factors is not None:
         # replicate weights vary by PSU: sums per (domain, PSU) once, then @ factors
-        c = design.n_psu
-        s = _cluster_sums(domc * c + design.psu, D * c, w_e, uc).reshape(-1, D, c)
-        y_r = s[num, d_idx] @ design.factors                     # (K, R)
+        y_r = s0[num, d_idx] @ design.factors                     # (K, R)
         x_r = np.ones_like(y_r)
         if ratio.any():
-            x_r[ratio] = s[den_i[ratio], d_idx[ratio]] @ design.factors
+            x_r[ratio] = s0[den_i[ratio], d_idx[ratio]] @ design.factors
     else:
         rep = design.repweights
-        cols = np.column_stack([uc, np.ones(design.n)])
+        cols = vars_.dense(design.n)
         rows = np.flatnonzero(use)
         y_r = np.empty((len(num), rep.shape[1]))
         x_r = np.ones_like(y_r)
@@ -240,35 +324,23 @@ def _replicate_var(design: Any, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarra
     return replicate_variance(theta, theta_r, design.scale, design.rscales, design.mse)
 
 
-def _deff(var: np.ndarray, uc: np.ndarray, w_e: np.ndarray, domc: np.ndarray, D: int,
-          num: np.ndarray, d_idx: np.ndarray, theta: np.ndarray, x: np.ndarray,
-          n_k: np.ndarray, nw_k: np.ndarray, deff: bool | str, kind: str,
-          dsum: np.ndarray) -> np.ndarray:
+def _deff(var: np.ndarray, sq: np.ndarray, dsum: np.ndarray, num: np.ndarray,
+          d_idx: np.ndarray, n_k: np.ndarray, nw_k: np.ndarray, deff: bool | str,
+          kind: str) -> np.ndarray:
     """var / var_SRS as R svymean/svytotal (man/surveysummary.Rd).
 
     svyvar = sum w (y - ybar)^2 / sum w * n/(n-1) within the domain; mean: var_SRS =
     svyvar/n * (1 - n/N); total: svyvar * N^2/n * (1 - n/N); deff="replace" drops (1-n/N).
     """
-    out = np.full(len(num), np.nan)
-    if kind not in ("mean", "total"):
-        return out
-    mean_dj = dsum[:-1] / np.where(dsum[-1] == 0, np.nan, dsum[-1])      # (m, D)
-    for j in np.unique(num):
-        dev = uc[:, j] - mean_dj[j, domc]
-        ss = np.bincount(domc, weights=w_e * np.nan_to_num(dev) ** 2, minlength=D)
-        sel = num == j
-        d = d_idx[sel]
-        nn, big_n = n_k[sel], nw_k[sel]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            svyvar = ss[d] / big_n * nn / (nn - 1)
-            if kind == "mean":
-                vsrs = svyvar / nn
-            else:
-                vsrs = svyvar * big_n ** 2 / nn
-            if deff != "replace":
-                vsrs = vsrs * (big_n - nn) / big_n
-            out[sel] = var[sel] / vsrs
-    return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        big_n, nn = nw_k, n_k
+        ybar = dsum[num, d_idx] / big_n
+        ss = sq[num, d_idx] - ybar * dsum[num, d_idx]      # sum w (y - ybar)^2
+        svyvar = np.maximum(ss, 0.0) / big_n * nn / (nn - 1)
+        vsrs = svyvar / nn if kind == "mean" else svyvar * big_n ** 2 / nn
+        if deff != "replace":
+            vsrs = vsrs * (big_n - nn) / big_n
+        return var / vsrs
 
 
 # ---------------------------------------------------------------------------- output
@@ -334,27 +406,28 @@ def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str,
     names = [str(v) for v in as_list(variables)]
     if not names:
         raise UsageError("no variables given", key="variables")
-    cols, var_of, lev_of = [], [], []
+    numeric, cat, var_of, lev_of = [], [], [], []
     for name in names:
         col = check_column(design.data, name, "variable")
         if kind == "total" and not (pd.api.types.is_numeric_dtype(col)
                                     or pd.api.types.is_bool_dtype(col)):
             # total of a categorical variable: estimated count of each level (R svytotal)
             codes, labs = _levels(design, name, None)
-            for i, lab in enumerate(labs):
-                cols.append(np.where(codes < 0, np.nan, (codes == i).astype(float)))
-                var_of.append(name)
-                lev_of.append(lab)
+            cat.append((codes, len(labs)))
+            cat_names = [(name, lab) for lab in labs]
+            var_of += [v for v, _ in cat_names]
+            lev_of += [lab for _, lab in cat_names]
         else:
-            cols.append(numeric_column(design.data, name, "variable"))
-            var_of.append(name)
-            lev_of.append(None)
-    u = np.column_stack(cols)
+            numeric.append(numeric_column(design.data, name, "variable"))
+    # virtual columns: numeric first, then categorical levels
+    num_names = [n for n in names if n not in var_of]
+    var_of, lev_of = num_names + var_of, [None] * len(num_names) + lev_of
+    vars_ = _Vars(numeric, cat)
     dom = _domains(design, by)
-    complete = ~np.isnan(u).any(axis=1)
-    j, d = _grid(u.shape[1], dom.count)
+    complete = ~vars_.missing(design.n)
+    j, d = _grid(vars_.width, dom.count)
     den = np.full(len(j), -2 if kind == "mean" else -1)
-    res = _linear(design, u, complete, dom, j, den, d, deff=deff, kind=kind)
+    res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d, kind,
                   ci, level)
 
@@ -369,19 +442,18 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     names = [str(v) for v in as_list(variables)]
     if not names:
         raise UsageError("no variables given", key="variables")
-    cols, var_of, lev_of = [], [], []
-    missing = np.zeros(design.n, dtype=bool)
+    cat, var_of, lev_of = [], [], []
     for name in names:
         codes, labs = _levels(design, name, levels)
-        missing |= codes < 0
-        for i, lab in enumerate(labs):
-            cols.append((codes == i).astype(float))
-            var_of.append(name)
-            lev_of.append(lab)
-    u = np.column_stack(cols)
+        cat.append((codes, len(labs)))
+        var_of += [name] * len(labs)
+        lev_of += list(labs)
+    vars_ = _Vars(None, cat)
+    missing = vars_.missing(design.n)
     dom = _domains(design, by)
-    j, d = _grid(u.shape[1], dom.count)
-    res = _linear(design, u, ~missing, dom, j, np.full(len(j), -2), d, deff=deff, kind="mean")
+    j, d = _grid(vars_.width, dom.count)
+    res = _linear(design, vars_, ~missing, dom, j, np.full(len(j), -2), d, deff=deff,
+                  kind="mean")
     low = high = None
     df_ci = None
     if ci == "likelihood":
@@ -390,7 +462,8 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
         rows = ~missing                     # R's model frame: rows with the variable present
         for k in range(len(j)):             # one profile per estimate
             w_k = np.where(rows & (dom.codes == d[k]), design.weights, 0.0)[rows]
-            low[k], high[k] = likelihood_interval(u[rows, j[k]], w_k, res.theta[k],
+            y01 = _level_indicator(cat, j[k])[rows]
+            low[k], high[k] = likelihood_interval(y01, w_k, res.theta[k],
                                                   res.var[k], res.df[k], level)
     elif ci not in ("wald", "t", "mean"):
         df_ci = res.df
@@ -399,16 +472,25 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
                   "proportion", ci, level, low=low, high=high, df_ci=df_ci)
 
 
+def _level_indicator(cat: list[tuple[np.ndarray, int]], column: int) -> np.ndarray:
+    """0/1 row values of virtual column ``column`` of categorical variables ``cat``."""
+    for codes, L in cat:
+        if column < L:
+            return (codes == column).astype(float)
+        column -= L
+    raise IndexError(column)
+
+
 def ratio(design: Any, numerator: Any, denominator: str, by: Any = None, ci: str = "wald",
           level: float = 0.95) -> pd.DataFrame:
     """Ratio of totals sum(w y)/sum(w x) (R ``svyratio``, separate=FALSE)."""
     ci = _check_ci(ci, CI_METHODS)
     names = [str(v) for v in as_list(numerator)]
-    u = _numeric_matrix(design, names + [str(denominator)])
+    vars_ = _Vars([numeric_column(design.data, v, "variable") for v in names + [str(denominator)]])
     dom = _domains(design, by)
-    complete = ~np.isnan(u).any(axis=1)
+    complete = ~vars_.missing(design.n)
     j, d = _grid(len(names), dom.count)
-    res = _linear(design, u, complete, dom, j, np.full(len(j), len(names)), d, kind="ratio")
+    res = _linear(design, vars_, complete, dom, j, np.full(len(j), len(names)), d, kind="ratio")
     return _table(design, dom, res, [f"{names[i]}/{denominator}" for i in j], [None] * len(j),
                   d, "ratio", ci, level)
 
@@ -423,12 +505,12 @@ def variance(design: Any, variables: Any, by: Any = None, level: float = 0.95) -
         u = _numeric_matrix(design, [name])
         complete = ~np.isnan(u[:, 0])
         j, d = _grid(1, dom.count)
-        base = _linear(design, u, complete, dom, j, np.full(len(j), -2), d)
+        base = _linear(design, _Vars([u[:, 0]]), complete, dom, j, np.full(len(j), -2), d)
         ybar = base.theta[np.maximum(dom.codes, 0)]
         nn = base.n[np.maximum(dom.codes, 0)]
         with np.errstate(invalid="ignore", divide="ignore"):
             sq = (u[:, 0] - ybar) ** 2 * nn / (nn - 1)
-        res = _linear(design, sq[:, None], complete, dom, j, np.full(len(j), -2), d)
+        res = _linear(design, _Vars([sq]), complete, dom, j, np.full(len(j), -2), d)
         frames.append(_table(design, dom, res, [name] * len(j), [None] * len(j), d, "variance",
                              "wald", level))
     return pd.concat(frames, ignore_index=True)
@@ -500,10 +582,9 @@ def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0
                 d_list.append(d)
                 p_list.append(p)
                 ind.append((y <= q).astype(float))
-        u = np.column_stack(ind)
-        k = np.arange(u.shape[1])
+        k = np.arange(len(ind))
         d_idx = np.asarray(d_list)
-        res = _linear(design, u, complete, dom, k, np.full(len(k), -2), d_idx)
+        res = _linear(design, _Vars(ind), complete, dom, k, np.full(len(k), -2), d_idx)
         pl, ph = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
         low = np.full(len(k), np.nan)
         high = np.full(len(k), np.nan)

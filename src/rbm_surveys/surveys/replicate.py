@@ -102,6 +102,7 @@ class ReplicateDesign:
         self.lonely_psu = lonely_psu
         self.calibration: tuple = ()
         self._degf = degf
+        self._cache: dict = {}            # factorised domains/levels (data is not mutated)
 
     # -------------------------------------------------------------- construction
     @classmethod

@@ -268,7 +268,9 @@ def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Se
     choices = list(dict.fromkeys([*listed, *details]))
     if details:
         det = pd.DataFrame(details, index=pd.RangeIndex(n))
-        answered = summary.notna() if summary is not None else det.notna().any(axis=1)
+        # without a summary, an all-0 row is Central's default for "unanswered": an answered
+        # select_multiple has at least one choice
+        answered = summary.notna() if summary is not None else (det == 1).fillna(False).any(axis=1)
         det = det.reindex(columns=choices)
         det = det.fillna(0).astype("Int8")
         det.loc[~answered.to_numpy(), :] = pd.NA

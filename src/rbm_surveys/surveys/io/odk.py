@@ -88,5 +88,5 @@ def link_by_keys(tables: dict[str, pd.DataFrame], metas: dict[str, pd.DataFrame]
                                       hint="use the complete submissions.csv.zip of one download")
         idx = key_index[best]
         idx = idx[~idx.index.duplicated()]
-        tables[t].insert(1, "_parent_index", pd.array(pk.map(idx).to_numpy(dtype="float64"), dtype="Float64").astype("Int64"))
+        tables[t].insert(1, "_parent_index", pk.map(idx).astype("Int64").array)
         tables[t].insert(2, "_parent_table", pd.Series(np.full(len(pk), best), dtype="string"))

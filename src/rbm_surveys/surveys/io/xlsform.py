@@ -37,7 +37,7 @@ _BEGIN = re.compile(r"^begin[ _](group|repeat)$")
 _END = re.compile(r"^end[ _](group|repeat)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # DataFrames do not compare to a bool
 class Codebook:
     """A questionnaire as tables.
 

@@ -454,8 +454,8 @@ def rake(design: Any, margins: Any, *, epsilon: float = 1e-7, maxit: int = 100,
     if rep is not None:
         new_rep = rep * res.factors[:, 1:][res.cell]
         return finish(design, new_w, repweights=new_rep, report=report, new_warnings=found)
-    residualizer = RakingResidualizer(tuple((pm.codes, w * sf[res.cell])
-                                            for pm, sf in zip(prepared, res.sweep_factors)))
+    residualizer = RakingResidualizer(tuple(pm.codes for pm in prepared), w, res.cell,
+                                      res.sweep_factors)
     return finish(design, new_w, residualizer=residualizer, report=report, new_warnings=found)
 
 

@@ -353,7 +353,8 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
         distinct = list(dict.fromkeys(labels))
         position = {lab: i for i, lab in enumerate(distinct)}
         remap = np.array([position[lab] for lab in labels], dtype=np.int64)
-        coded[var] = (remap[raw_codes] if len(remap) else raw_codes.astype(np.int64),
+        identity = np.array_equal(remap, np.arange(len(remap)))
+        coded[var] = (raw_codes.astype(np.int64, copy=False) if identity else remap[raw_codes],
                       distinct)
     if problems:
         _raise(problems, file)
@@ -415,7 +416,10 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
             kept.append(k)
         index_of = {k: i for i, k in enumerate(kept)}
         remap = np.array([index_of.get(c, -1) for c in combos], dtype=np.int64)
-        codes = remap[row_code] if len(combos) else np.zeros(0, dtype=np.int64)
+        if np.array_equal(remap, np.arange(len(remap))):
+            codes = row_code.astype(np.int64, copy=False)  # categories already in order
+        else:
+            codes = remap[row_code] if len(combos) else np.zeros(0, dtype=np.int64)
         targets = np.array([totals[k] for k in kept], dtype=float)
         counts = np.array([count_of[k] for k in kept], dtype=np.int64)
         prepared.append(PreparedMargin(m.name, m.variables, tuple(kept), targets, codes,

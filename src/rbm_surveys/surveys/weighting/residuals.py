@@ -95,26 +95,34 @@ class GregResidualizer:
 class RakingResidualizer:
     """Raking (R ``rake``): 10 backfitting sweeps over the margins, as R's ``svyrecvar``.
 
-    Each margin holds its category codes and the weights the design had just after that
-    margin was post-stratified in the last raking sweep; a sweep subtracts, margin by margin,
-    ``w * mean_c(z / w)`` (unweighted mean within category ``c``).
+    Each margin has its category codes and the weights the design had just after that
+    margin was post-stratified in the last raking sweep (``base * cell_factors[m][cell]``);
+    a sweep subtracts, margin by margin, ``w * mean_c(z / w)`` (unweighted mean within
+    category ``c``).
     """
 
-    margins: tuple[tuple[np.ndarray, np.ndarray], ...]  # ((codes, weights), ...)
+    codes: tuple[np.ndarray, ...]  # per margin: category code per unit
+    base: np.ndarray  # weights before raking
+    cell: np.ndarray  # cross-classified cell per unit
+    cell_factors: tuple[np.ndarray, ...]  # per margin: cumulative factor per cell
     sweeps: int = 10
     kind: str = "rake"
 
     def __repr__(self) -> str:
-        return f"RakingResidualizer({len(self.margins)} margins, {self.sweeps} sweeps)"
+        return f"RakingResidualizer({len(self.codes)} margins, {self.sweeps} sweeps)"
+
+    def margin_weights(self, m: int) -> np.ndarray:
+        return self.base * self.cell_factors[m][self.cell]
 
     def residualize(self, z: np.ndarray) -> np.ndarray:
         z, flat = _as_matrix(z)
         z = z.copy()
         prepared = []
-        for codes, psw in self.margins:
+        for m, codes in enumerate(self.codes):
             ncat = int(codes.max()) + 1 if codes.size else 0
             counts = np.bincount(codes, minlength=ncat).astype(float)
-            prepared.append((codes, psw, ncat, np.where(counts == 0, 1.0, counts)))
+            prepared.append((codes, self.margin_weights(m), ncat,
+                             np.where(counts == 0, 1.0, counts)))
         for _ in range(self.sweeps):
             for codes, psw, ncat, counts in prepared:
                 means = group_sums(_safe_divide(z, psw), codes, ncat) / counts[:, None]
