@@ -19,6 +19,14 @@ Usage: python benchmarks/estimate.py [--rows 1000000] [--reps 200] [--peer-budge
 from __future__ import annotations
 
 import argparse
+import os
+
+# One BLAS thread for everybody (ours and peers): on a shared 2-core machine OpenBLAS's
+# spinning threads make small matrix products 100x slower. Override with --threads.
+if "--threads" not in " ".join(os.sys.argv):
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import resource
 import time
 import tracemalloc
@@ -81,6 +89,7 @@ def run_ours(df: pd.DataFrame, reps: int) -> dict:
 
 # ------------------------------------------------------------------------------- peers
 def samplics_taylor(df: pd.DataFrame) -> None:
+    from samplics import PopParam
     from samplics.estimation import TaylorEstimator
     for y in INDICATORS:
         for by in BYS:
@@ -89,20 +98,20 @@ def samplics_taylor(df: pd.DataFrame) -> None:
                 keys = [by] if isinstance(by, str) else by
                 dom = df[keys].astype(str).agg("_".join, axis=1).to_numpy() if len(keys) > 1 \
                     else df[keys[0]].to_numpy()
-            est = TaylorEstimator("proportion")
+            est = TaylorEstimator(PopParam.prop, ciprop_method="logit")
             est.estimate(y=df[y].to_numpy(), samp_weight=df["weight"].to_numpy(),
                          stratum=df["stratum"].to_numpy(), psu=df["psu"].to_numpy(),
                          domain=dom, deff=True, remove_nan=False)
 
 
 def samplics_boot(df: pd.DataFrame, reps: int) -> None:
+    from samplics import PopParam, RepMethod
     from samplics.estimation import ReplicateEstimator
     from samplics.weighting import ReplicateWeight
-    rw = ReplicateWeight(method="bootstrap", stratification=True, number_reps=reps)
+    rw = ReplicateWeight(method=RepMethod.bootstrap, strat=True, nb_reps=reps, rand_seed=1)
     rep = rw.replicate(samp_weight=df["weight"].to_numpy(), psu=df["psu"].to_numpy(),
-                       stratum=df["stratum"].to_numpy())
-    rep_w = rep.filter(like="_", axis=1).to_numpy() if hasattr(rep, "filter") else rep
-    rep_w = np.asarray(rep_w)[:, -reps:]
+                       stratum=df["stratum"].to_numpy(), rep_prefix="rw_")
+    rep_w = rep.filter(like="rw_", axis=1).to_numpy()
     for y in INDICATORS:
         for by in BYS:
             dom = None
@@ -110,7 +119,7 @@ def samplics_boot(df: pd.DataFrame, reps: int) -> None:
                 keys = [by] if isinstance(by, str) else by
                 dom = df[keys].astype(str).agg("_".join, axis=1).to_numpy() if len(keys) > 1 \
                     else df[keys[0]].to_numpy()
-            ReplicateEstimator("bootstrap", "proportion").estimate(
+            ReplicateEstimator(RepMethod.bootstrap, PopParam.prop).estimate(
                 y=df[y].to_numpy(), samp_weight=df["weight"].to_numpy(), rep_weights=rep_w,
                 rep_coefs=1 / reps, domain=dom, remove_nan=False)
 
@@ -167,6 +176,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--peer-budget", type=float, default=120.0)
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--threads", action="store_true", help="keep the default BLAS threads")
     a = ap.parse_args()
     df = make_survey(a.rows)
     frame_mb = df.memory_usage(deep=True).sum() / 2 ** 20

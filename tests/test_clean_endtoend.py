@@ -108,3 +108,14 @@ def test_declared_code_in_a_number_column_is_a_reason_not_a_failure(tmp_path, fi
     failed = C.cleaning_issues(out).query("step == 'read_export'")
     assert failed["column"].tolist() == ["nombre_membres"]  # "x" still a failure
     assert out.log[3].counts["by_column"]["age"] == {"dont_know": 1}
+
+
+def test_stata_extended_missing_letters_become_reasons(tmp_path):
+    path = tmp_path / "survey.dta"
+    pyreadstat.write_dta(pd.DataFrame({"safe": [1, 2, "a", "b"], "n": [1.0, 2.0, 3.0, 4.0]}),
+                         path, missing_user_values={"safe": ["a", "b"]},
+                         variable_value_labels={"safe": {1: "Safe", 2: "Unsafe",
+                                                         "a": "Don't know", "b": "Refused"}})
+    out = C.declare_missing(read_export(path))
+    assert out.reasons["main"]["safe"].tolist()[2:] == ["dont_know", "refused"]
+    assert out.main["safe"].isna().tolist() == [False, False, True, True]

@@ -91,6 +91,8 @@ def test_conflicting_duplicates_excluded_and_listed_never_one_picked():
     assert sorted(issues["row"]) == [1, 4]
     assert set(issues["issue"]) == {"duplicate_conflict_excluded"}
     assert "conflicting" in out.log[-1].detail
+    assert out.warnings == ("1 submission id(s) with conflicting copies (a) excluded from "
+                            "analysis",)
 
 
 def test_conflict_in_repeat_rows_only_is_a_conflict():
@@ -192,6 +194,7 @@ def test_declare_missing_without_form_numeric_hit_is_logged():
     assert out.main["age"].isna().sum() == 2
     assert "age" in out.log[-1].counts["numeric_without_form"]
     assert "without a form" in out.log[-1].detail
+    assert any("age" in w for w in out.warnings)
 
 
 def test_declare_missing_per_question_and_custom_codes(form):
@@ -364,3 +367,15 @@ def test_steps_check_the_contract_at_the_boundary():
         C.declare_missing(orphan)
     with pytest.raises(UsageError):
         C.exclude_status(pd.DataFrame({"_index": [1]}))
+
+
+def test_misspelt_settings_are_errors_not_silent_no_ops(form):
+    data = survey(form)
+    with pytest.raises(ConfigError, match="not_aproved"):
+        C.exclude_status(data, reject=("validation_status_not_aproved",))
+    with pytest.raises(ConfigError, match="rejectd"):
+        C.exclude_status(data, review_reject=("rejectd",))
+    with pytest.raises(ConfigError, match="agee"):
+        C.declare_missing(data, per_question={"agee": {"-9": "refused"}})
+    # the on-hold label is a valid status
+    assert len(C.exclude_status(data, reject=("On Hold",)).main) == 5

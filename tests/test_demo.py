@@ -21,7 +21,15 @@ def demo(tmp_path_factory):
     return out, rc, buf.getvalue()
 
 
-def test_demo_runs_and_says_where_results_are(demo):
+def test_demo_end_to_end(demo, tmp_path, capsys):
+    """One test (the demo runs once even under pytest-xdist): output, files, CLI re-run."""
+    _demo_says_where_results_are(demo)
+    _demo_outputs_cover_all_indicators_and_truth(demo)
+    _survey_run_on_demo_inputs(demo, tmp_path, capsys)
+    _survey_run_unknown_psu_names_design_file(demo, tmp_path, capsys)
+
+
+def _demo_says_where_results_are(demo):
     out, rc, text = demo
     assert rc == 0
     assert str(out / "results" / "indicators.xlsx") in text
@@ -30,7 +38,7 @@ def test_demo_runs_and_says_where_results_are(demo):
     assert "personal column(s) withheld: respondent_name, phone" in text
 
 
-def test_demo_outputs_cover_all_indicators_and_truth(demo):
+def _demo_outputs_cover_all_indicators_and_truth(demo):
     out, _, text = demo
     res = pd.read_csv(out / "results" / "indicators.csv")
     assert set(res["module"]) == {"tenure", "safety", "participation", "disability"}
@@ -48,11 +56,11 @@ def test_demo_outputs_cover_all_indicators_and_truth(demo):
     assert "sdg_16_1_4_unodc" in wb.sheetnames and "Weighting safety" in wb.sheetnames
 
 
-def test_survey_run_on_demo_inputs(demo, tmp_path, capsys):
+def _survey_run_on_demo_inputs(demo, tmp_path, capsys):
     out, _, _ = demo
-    rc = main(["survey", "run", str(out / "inputs" / "config.yaml"), "--out", str(tmp_path)])
+    rc = main(["survey", "run", str(out / "inputs" / "config.yaml"), "--out", str(tmp_path / "r")])
     assert rc == 0
-    assert (tmp_path / "indicators.xlsx").exists()
+    assert (tmp_path / "r" / "indicators.xlsx").exists()
     assert "indicators" in capsys.readouterr().out
 
 
@@ -65,7 +73,7 @@ def test_survey_run_bad_config_is_one_line_error(tmp_path, capsys):
     assert str(cfg) in err and "modules[0].export" in err and "Traceback" not in err
 
 
-def test_survey_run_unknown_psu_names_design_file(demo, tmp_path, capsys):
+def _survey_run_unknown_psu_names_design_file(demo, tmp_path, capsys):
     out, _, _ = demo
     inputs = out / "inputs"
     design = pd.read_csv(inputs / "designs" / "safety.csv").iloc[1:]

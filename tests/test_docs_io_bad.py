@@ -157,3 +157,12 @@ def test_xml_entity_bomb_in_docx_is_refused(tmp_path):
                 data = (s[:cut] + doctype + s[cut:].replace("Hello world.", "&l9;")).encode()
             dst.writestr(info, data)
     refused(bomb, "cannot be parsed|entit")
+
+
+def test_layout_leaders_and_tables_are_not_garbled():
+    toc = "\n".join(f"Chapter {i} Urban planning and design " + "." * 60 + f" {i * 7}"
+                    for i in range(1, 20))
+    form = "Name _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ Signature ______"
+    budget = "\n".join(f"{i}.{i} | 1,234.5 | 2,345.6 | (12.5%)" for i in range(1, 30))
+    assert garbled_reason(toc) == garbled_reason(form) == garbled_reason(budget) == ""
+    assert garbled_reason("%$#@!&*()<>{}[]" * 10).startswith("garbled")

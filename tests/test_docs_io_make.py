@@ -106,9 +106,13 @@ def test_writers_make_real_files(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF-")
     import pypdfium2 as pdfium
 
-    assert len(pdfium.PdfDocument(str(pdf))) == 2
+    doc = pdfium.PdfDocument(str(pdf))
+    assert len(doc) == 2
+    doc.close()
     d = write_docx(tmp_path / "a.docx", ["x", [["a", "b"]], None, "y"])
-    assert zipfile.ZipFile(d).read("word/document.xml").count(b"<w:tbl>") == 1
+    with zipfile.ZipFile(d) as zf:
+        assert zf.read("word/document.xml").count(b"<w:tbl>") == 1
     bomb = write_zip_bomb(tmp_path / "b.docx", inflated=2 << 20)
-    info = zipfile.ZipFile(bomb).getinfo("word/document.xml")
+    with zipfile.ZipFile(bomb) as zf:
+        info = zf.getinfo("word/document.xml")
     assert info.file_size > 100 * info.compress_size

@@ -217,3 +217,21 @@ def test_running_lines_need_most_pages():
     out, removed = strip_running_lines(pages)
     assert removed == 8  # header + page number on the 4 pages that have them
     assert out[0] == "Body text 1 differs x" and out[2] == pages[2]
+
+
+def test_docx_text_box_is_read_once(tmp_path):
+    import docx
+    from lxml import etree
+
+    d = docx.Document()
+    p = d.add_paragraph("Before the box.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = etree.fromstring(
+        f'<mc:AlternateContent xmlns:mc="{mc}" xmlns:w="{w}"><mc:Choice Requires="wps">'
+        '<w:r><w:t> Box says hello.</w:t></w:r></mc:Choice><mc:Fallback>'
+        '<w:r><w:t> Box says hello.</w:t></w:r></mc:Fallback></mc:AlternateContent>')
+    p._p.append(box)
+    d.save(str(tmp_path / "box.docx"))
+    doc = read_document(tmp_path / "box.docx")
+    assert doc.text.count("Box says hello.") == 1

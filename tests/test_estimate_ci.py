@@ -83,3 +83,5 @@ def test_deff_replace_and_cv(clustered):
     assert a["deff"] > 0 and b["deff"] > 0 and a["deff"] != b["deff"]
     np.testing.assert_allclose(a["cv"], a["se"] / a["estimate"])
     np.testing.assert_allclose(a["n_weighted"], clustered["w"].sum())
+    np.testing.assert_allclose(a["n_eff"], a["n"] / a["deff"])
+    assert np.isnan(d.mean("y").iloc[0]["n_eff"])            # needs deff

@@ -105,6 +105,6 @@ def test_same_answer_twice_and_fixed_columns(df):
     b = d.proportion("b", by="dom", deff=True)
     pd.testing.assert_frame_equal(a, b)
     cols = ["variable", "level", "dom", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
-            "n_weighted", "cv", "statistic", "ci_method", "lonely_psu", "design"]
+            "n_weighted", "cv", "n_eff", "statistic", "ci_method", "lonely_psu", "design"]
     assert list(a.columns) == cols
     assert list(d.replicate("jkn").mean("y", by="dom").columns) == cols

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rbm_surveys.docs.document import PAGE_JOIN, Document, Page, Passage
@@ -166,10 +165,7 @@ def test_uncovered_language_is_not_determinable(mini):
 
 # --------------------------------------------------------------------------- quantities
 def _standards(text: str):
-    starts = np.asarray([m.start() for m in _SENT.finditer(text)], dtype=np.int64)
-    ends = np.asarray([m.end() for m in _SENT.finditer(text)], dtype=np.int64)
-    return [(s.pollutant, s.averaging, s.value, s.unit)
-            for s in extract_standards(text, starts, ends)]
+    return [(s.pollutant, s.averaging, s.value, s.unit) for s in extract_standards(text)]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -182,6 +178,8 @@ def _standards(text: str):
     ("二氧化硫24小时平均浓度限值为150微克/立方米。", [("SO2", "24-hour", 150.0, "µg/m³")]),
     ("一氧化碳（CO）24小时平均浓度限值为4毫克/立方米。", [("CO", "24-hour", 4.0, "mg/m³")]),
     ("The 8-hour standard for ozone is 70 ppb.", [("O3", "8-hour", 70.0, "ppb")]),
+    # a sentence about PM10 does not lend its pollutant to the next sentence
+    ("PM10 is discussed here. The annual limit is 20 µg/m³.", []),
 ])
 def test_extract_standards_multilingual(text, expected):
     assert _standards(text) == expected

@@ -71,3 +71,32 @@ def test_zero_percent_gets_korn_graubard_and_rules_apply():
     assert out.loc[1, "flag"].startswith("suppressed")
     assert "cv > 30%" in out.loc[2, "flag"] and "effective n < 30" in out.loc[2, "flag"]
     assert not bool(out.loc[2, "suppressed"])
+
+
+def test_raking_projection_equals_row_level_residuals():
+    """The sufficient-statistics projection gives the SEs of weighting's R-parity residualizer."""
+    from rbm_surveys.surveys.design import SurveyDesign
+    from rbm_surveys.surveys.weighting import rake
+
+    rng = np.random.default_rng(4)
+    n = 3000
+    frame = pd.DataFrame({"st": rng.integers(0, 4, n), "psu": rng.integers(0, 60, n),
+                          "w": rng.uniform(1, 4, n), "sex": rng.choice(["f", "m"], n),
+                          "grp": rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]),
+                          "y": rng.random(n) < 0.4})
+    margins = {"sex": {"f": 3900.0, "m": 3600.0}, "grp": {"a": 3000.0, "b": 2500.0, "c": 2000.0}}
+    raked = rake(SurveyDesign(frame, weights="w", strata="st", ids="psu", nest=True), margins)
+    frame["rw"] = np.asarray(raked.weights)
+    res = tuple(raked.calibration)
+    codes = tuple(np.asarray(c) for r in res for c in getattr(r, "codes", ()))
+    assert codes, "weighting's RakingResidualizer exposes its margin codes"
+    slow = make_design(frame, "rw", "st", "psu", residualizers=res)
+    fast = make_design(frame, "rw", "st", "psu", rake_codes=codes)
+    fixed = make_design(frame, "rw", "st", "psu")
+    y = frame["y"].to_numpy(float)[:, None]
+    level, labels = pd.factorize(frame["grp"])
+    d = np.ones(n, bool)
+    v = {name: psu_variance(des, domain_estimates(des, y, d, level, len(labels))[1])
+         for name, des in (("slow", slow), ("fast", fast), ("fixed", fixed))}
+    assert np.allclose(v["fast"], v["slow"], rtol=1e-6)
+    assert not np.allclose(v["fast"], v["fixed"], rtol=1e-3)  # calibration does change them

@@ -36,6 +36,7 @@ def test_inspect_prints_summary_and_withholds_personal(files, capsys):
                 "_submitted_by"):
         assert col in personal
     assert "Ann" not in out  # no personal values printed
+    assert "conflicting copies (e) excluded from analysis" in out.split("Warnings")[1]
     assert sha256_file(files["xlsx"]) == before
 
 

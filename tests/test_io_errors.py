@@ -86,3 +86,14 @@ def test_repeat_sheet_without_link_columns(tmp_path):
                                             "kids": (["kname", "kage"], [["a", 1]])})
     err = _raises(path, ExportMismatchError, match="_parent_index", form=form)
     assert err.where["sheet"] == "kids"
+
+
+def test_oversized_member_refused_by_declared_size(tmp_path, monkeypatch):
+    from rbm_surveys.surveys.io import sniff
+
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("form.csv", b"a,b\n" + b"1,2\n" * 5000)
+    monkeypatch.setattr(sniff, "MAX_MEMBER_BYTES", 10_000)  # a small limit instead of a 4 GB file
+    err = _raises(path, match="declares 20,004 bytes")
+    assert err.where["key"] == "form.csv"

@@ -151,3 +151,13 @@ def test_form_errors(tmp_path):
     pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
     with pytest.raises(FileFormatError, match="PDF"):
         read_form(pdf)
+
+
+def test_csv_form_and_untranslated_labels(tmp_path):
+    path = tmp_path / "form.csv"
+    path.write_text("survey,,,\n,type,name,label\n,integer,age,Age\n,select_one yn,ok,OK?\n"
+                    "choices,,,\n,list_name,name,label\n,yn,yes,Yes\n,yn,no,No\n")
+    cb = read_form(path)
+    assert cb.languages == ("default",)
+    assert cb.field("ok")["list_name"] == "yn" and cb.label_map()["age"] == "Age"
+    assert cb.choice_names("yn") == ["yes", "no"]

@@ -19,6 +19,8 @@ from rbm_surveys import ReplicateDesign, SurveyDesign
 ORACLE = "oracle"
 CALIBRATED = {"dclus1p", "dclus1r", "dclus1r_default", "dclus1g", "dclus1g3", "dclus1gr",
               "rclus1p"}
+REPLICATE = {"rclus1", "rclus1nofpc", "rstrat", "rnhanes_jkn", "rnhanes_brr", "rnhanes_fay",
+             "scd2brr", "scd2fay", "scdrep", "rclus1p"}
 ITERATIVE = {"dclus1r", "dclus1r_default", "dclus1gr"}
 POP_STYPE = {"E": 4421, "H": 755, "M": 1018}
 POP_SCHWIDE = {"No": 1072, "Yes": 5122}
@@ -196,6 +198,7 @@ def test_oracle_case(designs, case, rows):
             np.testing.assert_allclose(float(g[ours]), want, rtol=rtol, atol=0,
                                        err_msg=f"{case} {row.term} {ours}")
         assert design.degf == row.degf, f"{case}: degf {design.degf} != {row.degf}"
+    assert isinstance(design, ReplicateDesign) == (key in REPLICATE)
 
 
 def test_every_case_is_mapped():

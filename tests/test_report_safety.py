@@ -104,7 +104,12 @@ def example_run(tmp_path_factory):
     return folder, files, run_survey(files["config"])
 
 
-def test_personal_columns_never_reach_outputs(example_run):
+def test_pipeline_outputs_are_private_and_inputs_untouched(example_run):
+    _personal_columns_never_reach_outputs(example_run)
+    _input_files_are_not_modified(example_run)
+
+
+def _personal_columns_never_reach_outputs(example_run):
     folder, files, run = example_run
     export = pd.read_excel(files["export_safety"], engine="openpyxl")
     names = set(export["respondent_name"].astype(str))
@@ -120,7 +125,7 @@ def test_personal_columns_never_reach_outputs(example_run):
     assert "respondent_name" not in run.data["safety"].main
 
 
-def test_input_files_are_not_modified(example_run):
+def _input_files_are_not_modified(example_run):
     from rbm_surveys.provenance import sha256_file
     from rbm_surveys.surveys.indicators.pipeline import run_survey
 

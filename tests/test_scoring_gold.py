@@ -35,7 +35,8 @@ def test_gold_covers_languages_and_rubrics(rows):
 
 def test_minimum_precision_and_recall(rows, gold_eval):
     m = gold_eval.metrics(rows)
-    # measured 2026-11-24: ALL precision 0.97, recall 0.96, exact 0.82
+    # measured 2026-11-24 (rules tuned on this same set: in-sample): ALL precision 0.97,
+    # recall 1.00, exact level 0.91
     assert m["ALL"]["precision"] >= 0.9 and m["ALL"]["recall"] >= 0.9
     assert m["ALL"]["exact"] >= 0.75
     for rubric, v in m.items():

@@ -109,3 +109,24 @@ def test_weight_command_reads_export_through_ingestion(tmp_path, capsys):
     w = pd.read_csv(out)
     np.testing.assert_allclose(w.groupby(df["sex"].to_numpy())["weight"].sum().to_numpy(),
                                [5100, 4900])
+
+
+def test_weight_command_propensity_classes_and_bounded_calibration(tmp_path, capsys):
+    df, export = _survey(tmp_path, n=600, seed=11)
+    design = tmp_path / "design.yaml"
+    design.write_text("probs: [p1, p2]\nids: [cluster]\n"
+                      "nonresponse: {responded: resp, propensity: [region, sex], n_classes: 3}\n"
+                      "method: calibrate\ncalfun: logit\nbounds: [0.2, 3.0]\n", encoding="utf-8")
+    out = tmp_path / "w.csv"
+    rc = main(["weight", str(export), "--design", str(design), "--margins",
+               str(_margins(tmp_path)), "--out", str(out), "--plain-csv"])
+    assert rc == 0, capsys.readouterr().err
+    w = pd.read_csv(out)
+    resp = w["responded"].to_numpy(bool)
+    g = w.loc[resp, "weight"] / w.loc[resp, "nonresponse_weight"]
+    assert g.min() >= 0.2 - 1e-9 and g.max() <= 3.0 + 1e-9
+    by_age = w.loc[resp, "weight"].groupby(df.loc[resp, "agegrp"].to_numpy()).sum()
+    np.testing.assert_allclose(by_age[["18-34", "35-59", "60+"]].to_numpy(),
+                               [4000, 4000, 2000], rtol=1e-6)
+    md = (tmp_path / "w_report.md").read_text(encoding="utf-8")
+    assert "mean_propensity" in md and "calibrate (logit)" in md

@@ -133,3 +133,24 @@ def test_checks_run_before_any_weighting(sample):
     with pytest.raises(ConfigError):
         rake(design, {"sex": {"F": 55, "M": 45}, "age": {"young": 50, "mid": 50}})
     np.testing.assert_array_equal(design.weights, sample["w"].to_numpy())
+
+
+def test_adjacent_rule_merges_sparse_cells_in_margin_order():
+    df = pd.DataFrame({"age": ["18-29"] * 6 + ["30-44"] * 5 + ["45-59"] * 4 + ["60-69"] * 2
+                       + ["70+"] * 1})
+    margins = MarginSet((Margin.of("age", {"18-29": 30, "30-44": 25, "45-59": 20,
+                                           "60-69": 15, "70+": 10, "80+": 5}),),
+                        collapse={"age": "adjacent"}, min_cell=3)
+    pm = prepare_margins(df, margins)[0]
+    # 80+ (0 respondents) joins 70+ (1), then 60-69 (2) joins them: 3 respondents
+    assert pm.categories == (("18-29",), ("30-44",), ("45-59",), ("60-69+70++80+",))
+    np.testing.assert_array_equal(pm.targets, [30, 25, 20, 30])
+    np.testing.assert_array_equal(pm.counts, [6, 5, 4, 3])
+    d = rake(SurveyDesign(df.assign(w=1.0), weights="w"), margins)
+    np.testing.assert_allclose(d.weights.sum(), 105)
+
+
+def test_adjacent_rule_is_named_in_the_hint(sample):
+    with pytest.raises(WeightingError) as e:
+        prepare_margins(sample, {"age": {"young": 30, "mid": 30, "old": 20, "child": 20}})
+    assert "adjacent" in e.value.hint

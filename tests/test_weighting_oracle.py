@@ -131,9 +131,13 @@ def _estimate(design, var, stat):
     return (w * y).sum(), np.sqrt(_taylor_var(design, w * y))
 
 
-def _engine_estimate(design, var, stat):
-    table = design.mean(var) if stat == "mean" else design.total(var)
-    row = table.iloc[0]
+def _engine_estimate(design, var, stat, level=None):
+    if level is not None:
+        table = design.proportion(var)
+        row = table[table["level"].astype(str) == level].iloc[0]
+    else:
+        table = design.mean(var) if stat == "mean" else design.total(var)
+        row = table.iloc[0]
     return float(row["estimate"]), float(row["se"])
 
 
@@ -171,8 +175,11 @@ def _check_row(design, row, rtol, estimator):
     stat, var = m.group(1), m.group(2)
     if var == "sch.wide":  # a factor mean: the proportion of the level in `term`
         level = row["term"][len("sch.wide"):]
-        data = design.data.assign(_ind=(design.data["sch.wide"] == level).astype(float))
-        est, se = _estimate(_with_data(design, data), "_ind", "mean")
+        if estimator is _engine_estimate:
+            est, se = _engine_estimate(design, var, stat, level=level)
+        else:
+            data = design.data.assign(_ind=(design.data["sch.wide"] == level).astype(float))
+            est, se = _estimate(_with_data(design, data), "_ind", "mean")
     else:
         est, se = estimator(design, var, stat)
     np.testing.assert_allclose(est, row["estimate"], rtol=rtol, err_msg=row["case"])
@@ -198,8 +205,7 @@ def test_oracle_calibration_rows_through_the_engine(dclus1, rclus1, expected):
     designs = _oracle_designs(dclus1, rclus1)
     for row in _oracle_rows(expected).to_dict("records"):
         design, rtol = designs[row["design"]]
-        if row["term"].startswith("sch.wide") or isinstance(design, _Rep):
-            continue
+        assert not isinstance(design, _Rep), "the engine's replicate design is not usable"
         _check_row(design, row, rtol, _engine_estimate)
 
 
@@ -231,6 +237,9 @@ def test_extra_r_reference_cases(dclus1, dstrat, rclus1, r_reference):
                                              "api00", "mean", RTOL_ITER),
         "clus1_cal_logit_mean_api00": (calibrate(dclus1, p, bounds=(0.7, 1.7),
                                                  calfun="logit"), "api00", "mean", RTOL_ITER),
+        "clus1_cal_logit_boundsconst_mean_api00": (
+            calibrate(dclus1, p, bounds=(25, 55), bounds_const=True, calfun="logit"),
+            "api00", "mean", RTOL_ITER),
         "clus1_cal_raking_api99_mean_api00": (calibrate(dclus1, p, calfun="raking"),
                                               "api00", "mean", RTOL_ITER),
         "rclus1_rake_mean_api00": (rake(rclus1, both, epsilon=1e-13), "api00", "mean",
@@ -255,9 +264,46 @@ def test_extra_r_reference_cases(dclus1, dstrat, rclus1, r_reference):
                                    err_msg=case)
 
 
+@pytest.mark.skipif(not ENGINE, reason="estimation engine (surveys.estimate) not available")
+def test_extra_cases_through_the_engine(dclus1, dstrat, rclus1, r_reference):
+    p = {"stype": POP_STYPE, "api99": 3914069}
+    cases = {
+        "strat_ps_schwide_total_enroll": (poststratify(dstrat, {"sch.wide": POP_SCHWIDE}),
+                                          "enroll", "total", RTOL_EXACT),
+        "clus1_cal_logit_mean_api00": (calibrate(dclus1, p, bounds=(0.7, 1.7),
+                                                 calfun="logit"), "api00", "mean", RTOL_ITER),
+        "rclus1_cal_linear_mean_api00": (calibrate(rclus1, p), "api00", "mean", RTOL_ITER),
+        "rclus1_rake_mean_api00": (rake(rclus1, {"stype": POP_STYPE, "sch.wide": POP_SCHWIDE},
+                                        epsilon=1e-13), "api00", "mean", RTOL_ITER),
+    }
+    for case, (design, var, stat, rtol) in cases.items():
+        ref = r_reference.loc[case]
+        est, se = _engine_estimate(design, var, stat)
+        np.testing.assert_allclose([est, se], [ref["estimate"], ref["se"]], rtol=rtol,
+                                   err_msg=case)
+
+
 def test_calibrated_variance_is_not_the_naive_one(dclus1):
     """Treating calibrated weights as design weights overstates the SE (g3 case)."""
     g3 = calibrate(dclus1, {"stype": POP_STYPE, "api99": 3914069})
     naive = _with_data(g3, g3.data)
     naive.calibration = ()
     assert _estimate(g3, "api00", "mean")[1] < 0.5 * _estimate(naive, "api00", "mean")[1]
+
+
+def test_replicates_that_cannot_meet_bounds_are_flagged(rclus1):
+    """R only warns when a replicate fails to calibrate within bounds (and keeps it);
+    here that is a ConvergenceError naming the replicates, or a carried warning."""
+    from rbm_surveys.errors import ConvergenceError
+    from rbm_surveys.surveys.weighting import WeightingWarning
+
+    p = {"stype": POP_STYPE, "api99": 3914069}
+    with pytest.raises(ConvergenceError) as e:
+        calibrate(rclus1, p, bounds=(0.7, 1.7), calfun="logit")
+    assert "replicate(s)" in str(e.value) and "infeasible bounds" in str(e.value)
+    with pytest.warns(WeightingWarning):
+        d = calibrate(rclus1, p, bounds=(0.7, 1.7), calfun="logit", on_fail="warn")
+    assert d.weighting_warnings
+    g = np.asarray(d.repweights) / np.asarray(rclus1.repweights)
+    kept = np.asarray(rclus1.repweights) > 0
+    assert g[kept].min() >= 0.7 - 1e-9 and g[kept].max() <= 1.7 + 1e-9

@@ -121,6 +121,10 @@ def test_trim_keeps_calibration_residualizers():
     t = trim(d, upper=8)
     assert t.calibration == d.calibration
     np.testing.assert_allclose(t.weights.sum(), 220)
+    # the trim report still shows achieved vs target of the raking margins
+    m = t.weighting_report.margins
+    assert list(m["category"]) == ["x", "y"] and list(m["target"]) == [100, 120]
+    np.testing.assert_allclose(m["achieved"].sum(), 220)
 
 
 def test_weight_summary_kish():

@@ -3,7 +3,7 @@
 Reads the export (with its XLSForm when given), runs the default cleaning pipeline and
 withholds personal columns, then prints: tables (rows, columns, matched to the form,
 unmatched), the cleaning log, declared missing values by reason, duplicates, excluded
-submissions and the personal columns withheld. Nothing is written unless ``--issues`` names a
+submissions and the personal columns withheld. Nothing is written unless --issues names a
 file; the export and the form are only read.
 """
 
@@ -125,7 +125,8 @@ def run(args) -> int:
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 90)
     src = data.sources[0] if data.sources else None
-    print(f"export  {args.export}" + (f"  ({src.kind}, sha256 {src.sha256[:12]}…)" if src else ""))
+    where = f"  ({src.kind}, sha256 {src.sha256[:12]}…)" if src else ""
+    print(f"export  {args.export}{where}")
     cb = data.codebook
     if args.form:
         print(f"form    {args.form}  ({cb.title or '?'}, version {cb.version or '-'}, "
@@ -195,9 +196,9 @@ def run(args) -> int:
     if keep:
         print(f"kept on request (privacy.keep): {', '.join(sorted(keep))}")
 
-    if data.warnings or getattr(cb, "warnings", ()):
+    if cleaned.warnings or getattr(cb, "warnings", ()):
         _section("Warnings")
-        for w in (*getattr(cb, "warnings", ()), *data.warnings):
+        for w in (*getattr(cb, "warnings", ()), *cleaned.warnings):
             print(f"- {w}")
 
     if args.issues:

@@ -3,7 +3,8 @@
 python-docx opens the package (its XML parser does not resolve entities); we then walk the
 body's XML once, in document order, so paragraphs and tables interleave as the author wrote
 them. Table rows become one line each, cells separated by `` | ``. Deleted tracked changes
-(``w:delText``) and field codes (``w:instrText``) are not text. A new page starts at
+(``w:delText``) and field codes (``w:instrText``) are not text; text boxes are read once
+(the VML fallback copy is skipped). A new page starts at
 ``<w:br w:type="page"/>`` and at paragraphs with ``pageBreakBefore``; Word's own pagination
 is not stored in the file, so a document without explicit breaks is one page.
 """
@@ -24,6 +25,7 @@ _T, _TAB, _BR, _CR, _NBH, _SFT = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr",
 _PPR_BREAK = f"{_W}pPr/{_W}pageBreakBefore"
 _TYPE = f"{_W}type"
 _VAL = f"{_W}val"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PAGE = "\f"  # internal page marker, split on at the end
 
 
@@ -85,6 +87,11 @@ def read_docx_pages(data: bytes, *, file: str) -> list[str]:
     except Exception as exc:  # lxml XMLSyntaxError and zip errors from inside python-docx
         raise DocumentError(f"the Word file cannot be parsed ({type(exc).__name__}: {exc})",
                             file=file, hint="re-save it from Word or LibreOffice") from None
+    body = document.element.body
+    # Text boxes are stored twice (DrawingML choice + VML fallback); read the choice only.
+    # This edits python-docx's in-memory tree, never the file.
+    for fallback in list(body.iter(_MC_FALLBACK)):
+        fallback.getparent().remove(fallback)
     lines: list[str] = []
-    _walk(document.element.body, lines)
+    _walk(body, lines)
     return "\n".join(lines).split(_PAGE)

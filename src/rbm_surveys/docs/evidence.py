@@ -388,14 +388,10 @@ def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndar
     context = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
     rows = []
     text = document.text
-    for s in extract_standards(text, pstart, pend, context=context):
+    for s in extract_standards(text, context=context):
         c_i = qcrit.get((s.pollutant, s.averaging))
         if c_i is None:
             continue
-        p = max(int(np.searchsorted(pstart, s.pollutant_start, side="right")) - 1, 0)
-        if context is not None and context.search(text, int(pstart[p]),
-                                                  max(int(pend[p]), s.end)) is None:
-            continue  # a number with a unit is a standard only in a normative passage
         conv = to_table_unit(s.pollutant, s.value, s.unit, temp)
         row = limits.get((s.pollutant, s.averaging))
         band, rank = ("", -2) if conv is None or row is None else place_in_band(

@@ -31,6 +31,7 @@ YEAR_RANGE = (1900, 2099)
 
 _SPACE = re.compile(r"\s+")
 _SYMBOL = re.compile(r"[^\w\s]|_")
+_LEADERS = re.compile(r"([^\w\s]|_)(?: ?\1){2,}")
 # U+FFFD, private use (BMP and planes 15-16), C0/C1 controls other than whitespace, surrogates.
 _BAD = re.compile(r"[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\u0000-\u0008\u000e-\u001f"
                   r"\u007f-\u009f\ud800-\udfff]")
@@ -52,7 +53,12 @@ def garbled_reason(raw: str) -> str:
     # Count the (few) symbols rather than the (many) letters.
     alnum = (visible - len(_SYMBOL.findall(raw))) / visible
     if alnum < MIN_LETTER_SHARE:
-        return f"garbled: only {alnum:.0%} letters or digits"
+        # Dot leaders and rules ("Introduction ........ 3", "-----") are layout, not noise.
+        bare = _LEADERS.sub("", raw)
+        rest = len(bare) - sum(map(len, _SPACE.findall(bare)))
+        if rest >= MIN_JUDGED_CHARS and \
+                (rest - len(_SYMBOL.findall(bare))) / rest < MIN_LETTER_SHARE:
+            return f"garbled: only {alnum:.0%} letters or digits"
     return ""
 
 

@@ -43,41 +43,46 @@ VERDICT_COLUMNS = ["document", "document_sha256", "rubric", "rubric_version", "r
 
 
 # --------------------------------------------------------------------------- level rules
-# A level rule takes the per-criterion evidence statistics (one row per criterion: criterion,
-# n_evidence, n_rules, n_vetoed, pages, kinds) and the candidate evidence (numpy columns,
-# see evidence.EVIDENCE_COLUMNS), and returns level, reason and (for quantities)
-# value/unit/band.
+# A level rule takes the per-criterion evidence statistics (dict of equal-length arrays, one
+# entry per criterion: criterion, n_evidence, n_rules, n_vetoed, pages, kinds) and the
+# candidate evidence (numpy columns, see evidence.EVIDENCE_COLUMNS), and returns a dict of
+# arrays: level, reason and (for quantities) value, unit, band.
 
 @registry.register("level", "rbm.level.count.v1",
                    present_min=(int, 2), partial_min=(int, 1), present_rules_min=(int, 1),
-                   strong=(list, []))
-def level_count_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, present_min: int,
-                   partial_min: int, present_rules_min: int, strong: list) -> pd.DataFrame:
+                   strong=(list, []), or_distinct_rules=(int, 0))
+def level_count_v1(stats: dict, evidence: dict, *, present_min: int,
+                   partial_min: int, present_rules_min: int, strong: list,
+                   or_distinct_rules: int) -> dict:
     """Count distinct supporting passages: >= present_min (from >= present_rules_min distinct
-    rules) -> present; >= partial_min -> partial; else absent. One unvetoed match of a rule
-    kind listed in ``strong`` ("cooccur", "patterns", "phrases") is enough for present."""
-    n, r = stats["n_evidence"].to_numpy(), stats["n_rules"].to_numpy()
-    has_strong = np.zeros(len(stats), dtype=bool)
+    rules) -> present; >= partial_min -> partial; else absent. Also present: one unvetoed
+    match of a rule kind listed in ``strong`` ("cooccur", "patterns", "phrases"), or matches
+    of >= ``or_distinct_rules`` different rules (0 = off), even within one passage."""
+    n, r = stats["n_evidence"], stats["n_rules"]
+    has_strong = np.zeros(len(stats["criterion"]), dtype=bool)
     if strong:
-        kinds = stats["kinds"].str.split(";")
+        kinds = [k.split(";") for k in stats["kinds"]]
         has_strong = np.asarray([bool(set(ks) & set(strong)) for ks in kinds], dtype=bool)
     present = ((n >= present_min) & (r >= present_rules_min)) | has_strong
+    if or_distinct_rules > 0:
+        present |= r >= or_distinct_rules
     partial = ~present & (n >= partial_min)
     level = np.select([present, partial], ["present", "partial"], "absent")
     reason = np.where(
         n > 0,
         [f"{k} passage(s) matched by {j} rule(s)"
          + ("; a strong rule (" + "/".join(strong) + ") matched" if s else
-            f"; present needs {present_min} passage(s) from {present_rules_min} rule(s)")
+            f"; present needs {present_min} passage(s) from {present_rules_min} rule(s)"
+            + (f" or {or_distinct_rules} different rules" if or_distinct_rules else ""))
          for k, j, s in zip(n, r, has_strong)],
         "no passage matched the criterion's evidence rules")
-    return pd.DataFrame({"level": level, "reason": reason}, index=stats.index)
+    return {"level": level, "reason": reason}
 
 
 @registry.register("level", "rbm.level.quantity_band.v1",
                    pick=(str, "least_stringent"), above_targets=(str, "absent"))
-def level_quantity_band_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, pick: str,
-                           above_targets: str) -> pd.DataFrame:
+def level_quantity_band_v1(stats: dict, evidence: dict, *, pick: str,
+                           above_targets: str) -> dict:
     """A numeric standard at or below the AQG level -> present; within an interim target ->
     partial; above every target -> ``above_targets`` (absent by default); none -> absent.
 
@@ -89,12 +94,12 @@ def level_quantity_band_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, pick:
     crit = evidence["criterion"]
     vtu = evidence["value_in_table_unit"]
     usable = (evidence["rule"] == "quantity") & ~evidence["vetoed"] & ~np.isnan(vtu)
-    k = len(stats)
+    k = len(stats["criterion"])
     level = np.full(k, "absent", dtype=object)
     reason = np.full(k, "no numeric standard for this pollutant and averaging time",
                      dtype=object)
     val, unit, band = np.full(k, np.nan), np.full(k, "", object), np.full(k, "", object)
-    for i, cid in enumerate(stats["criterion"].tolist()):  # a dozen criteria, not rows
+    for i, cid in enumerate(stats["criterion"]):  # a dozen criteria, not rows
         idx = np.flatnonzero(usable & (crit == cid))
         if not len(idx):
             continue
@@ -107,8 +112,7 @@ def level_quantity_band_v1(stats: pd.DataFrame, evidence: pd.DataFrame, *, pick:
         more = f"of {len(idx)} found; " if len(idx) > 1 else ""
         reason[i] = (f"standard {val[i]:g} {unit[i]} ({more}{pick.replace('_', ' ')}) "
                      f"is in band {band[i]}")
-    return pd.DataFrame({"level": level, "reason": reason, "value": val, "unit": unit,
-                         "band": band}, index=stats.index)
+    return {"level": level, "reason": reason, "value": val, "unit": unit, "band": band}
 
 
 _KIND = re.compile(r"^[a-z]{2}\.|^negative\.|\[\d+\]$")
@@ -210,11 +214,13 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     cidx, good = cols["ci"], ~cols["vetoed"]
 
     def distinct(per: np.ndarray) -> np.ndarray:
-        pairs = np.unique(np.stack([cidx[good], per[good]], axis=1), axis=0)
-        return np.bincount(pairs[:, 0], minlength=k) if len(pairs) else np.zeros(k, np.int64)
+        """Number of distinct values of ``per`` among each criterion's supporting matches."""
+        width = int(per.max()) + 1 if len(per) else 1
+        pairs = np.unique(cidx[good] * width + per[good])
+        return np.bincount(pairs // width, minlength=k)
 
     page, rule = cols["page"], cols["rule"]
-    stats = pd.DataFrame({"criterion": ids, "n_evidence": distinct(cols["passage_i"]),
+    stats = dict({"criterion": ids, "n_evidence": distinct(cols["passage_i"]),
                           "n_rules": distinct(cols["rule_i"]),
                           "n_vetoed": np.bincount(cidx[~good], minlength=k),
                           "pages": [";".join(map(str, np.unique(page[good & (cidx == i)])
@@ -223,6 +229,8 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
                           "kinds": [";".join(sorted({_KIND.sub("", r) for r in
                                                      rule[good & (cidx == i)].tolist()}))
                                     for i in range(k)]})
+    stats = {key: np.asarray(v, dtype=object if key in ("criterion", "pages", "kinds")
+                             else np.int64) for key, v in stats.items()}
 
     # 3. the level rule of each criterion (criterion override or the rubric's), per group
     specs = [c.level_rule or rubric.level_rule for c in crits]
@@ -234,15 +242,14 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     for spec in dict.fromkeys(specs):
         rows = np.asarray([i for i, s in enumerate(specs) if s == spec])
         rule_fn = registry.get("level", spec.name).func
-        sub = stats.iloc[rows].reset_index(drop=True)
+        sub = {key: v[rows] for key, v in stats.items()}
         out = rule_fn(sub, cols, **spec.kwargs())
-        level[rows] = out["level"].to_numpy(object)
-        reason[rows] = out["reason"].to_numpy(object)
+        level[rows] = out["level"]
+        reason[rows] = out["reason"]
         if "value" in out:
-            value[rows] = out["value"].to_numpy(float)
-            unit[rows] = out["unit"].to_numpy(object)
-            band[rows] = out["band"].to_numpy(object)
-    res = pd.DataFrame({"value": value, "unit": unit, "band": band})
+            value[rows] = out["value"]
+            unit[rows] = out["unit"]
+            band[rows] = out["band"]
 
     unreadable = document.unreadable_pages
     ur_text = (f"pages {', '.join(map(str, unreadable))} unreadable" if unreadable else "")
@@ -269,11 +276,11 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         reason = np.where(np.isin(level, ["present", "partial"]), reason + "; " + ur_text,
                           reason)
 
-    n = stats["n_evidence"].to_numpy()
+    n = stats["n_evidence"]
     conf = np.select(
         [level == "present", level == "partial", level == "absent", level == "not_applicable"],
         [np.minimum(0.95, 0.6 + 0.1 * n), 0.5,
-         np.where(stats["n_vetoed"].to_numpy() > 0, 0.4, 0.6), 0.7], 0.0)
+         np.where(stats["n_vetoed"] > 0, 0.4, 0.6), 0.7], 0.0)
     crit_unver = [c.unverified if not c.verified else "" for c in crits]
     rub_unver = "; ".join(rubric.unverified)
     verdicts = pd.DataFrame({
@@ -283,12 +290,11 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         "label": [c.label for c in crits], "group": [c.group for c in crits],
         "level": level.astype(object), "confidence": np.round(conf, 3),
         "reason": reason.astype(object), "n_evidence": n.astype(np.int64),
-        "n_vetoed": stats["n_vetoed"].to_numpy(np.int64), "pages": stats["pages"].to_numpy(),
+        "n_vetoed": stats["n_vetoed"].astype(np.int64), "pages": stats["pages"],
         "level_rule": [s.name for s in specs],
         "verified": [bool(rubric.verified and c.verified) for c in crits],
         "unverified": ["; ".join(x for x in (rub_unver, cu) if x) for cu in crit_unver],
-        "value": res["value"].astype("float64").to_numpy(), "unit": res["unit"].to_numpy(),
-        "band": res["band"].to_numpy()}, columns=VERDICT_COLUMNS)
+        "value": value, "unit": unit, "band": band}, columns=VERDICT_COLUMNS)
 
     evidence = _evidence_records(document, rubric, cols, cand.language, ranker)
     summary = _summary(document, rubric, verdicts, cand)

@@ -77,7 +77,6 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     flag_fill = PatternFill("solid", fgColor="FFF2CC")
     supp_fill = PatternFill("solid", fgColor="EDEDED")
-    wrap = Alignment(wrap_text=True, vertical="top")
     specs_by_id = {ind.id: (spec, ind) for spec in specs for ind in spec.indicators}
 
     wb = Workbook()
@@ -162,7 +161,6 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    _ = wrap
     return path
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from rbm_surveys.errors import DataError, UsageError
 
 __all__ = ["as_list", "check_column", "check_weights", "first_rows", "numeric_column",
-           "check_choice"]
+           "check_choice", "factorize_sorted"]
 
 
 def as_list(value: Any) -> list:
@@ -74,3 +74,26 @@ def check_weights(w: np.ndarray, column: str | None) -> np.ndarray:
         raise DataError("weights must not be negative", column=column, row=first_rows(neg),
                         hint="check how the weights were computed")
     return w
+
+
+def factorize_sorted(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes (int32, -1 for missing) and their labels.
+
+    Integer columns with a compact range (the usual codes for strata, PSUs, sex, age group)
+    are coded with a lookup table in one vectorised pass; anything else goes through
+    ``pandas.factorize``."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if arr.dtype.kind in "iub" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        span = hi - lo + 1
+        if span <= max(4 * arr.size, 1 << 16):
+            shifted = arr.astype(np.intp)
+            if lo:
+                shifted -= lo
+            present = np.bincount(shifted, minlength=span) > 0
+            lut = np.cumsum(present, dtype=np.int64).astype(np.int32) - 1
+            labels = np.flatnonzero(present) + lo
+            return lut[shifted], labels.astype(arr.dtype)
+    codes, labels = pd.factorize(pd.Series(values) if not isinstance(values, pd.Series)
+                                 else values, sort=True)
+    return codes.astype(np.int32), np.asarray(labels)

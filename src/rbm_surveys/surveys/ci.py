@@ -30,7 +30,8 @@ def critical(level: float, df: np.ndarray | float) -> np.ndarray:
     df = np.asarray(df, dtype=float)
     q = 1 - (1 - level) / 2
     with np.errstate(invalid="ignore"):
-        return np.where(np.isinf(df), stats.norm.ppf(q), stats.t.ppf(q, np.where(df > 0, df, np.nan)))
+        t = stats.t.ppf(q, np.where(df > 0, df, np.nan))
+        return np.where(np.isinf(df), stats.norm.ppf(q), t)
 
 
 def wald_interval(est: np.ndarray, se: np.ndarray, df: np.ndarray,

@@ -78,6 +78,8 @@ ID_COLUMNS = ("_uuid", "meta/instanceID", "meta-instanceID", "instanceID", "KEY"
 _TIME_COLUMNS = ("_submission_time", "SubmissionDate", "__system/submissionDate")
 _STATUS_COLUMNS = ("_validation_status",)
 _REVIEW_COLUMNS = ("ReviewState", "__system/reviewState", "reviewState")
+#: ODK Central review states (central-backend lib/constants.js; blank = received)
+_REVIEW_STATES = ("received", "hasIssues", "edited", "approved", "rejected")
 #: Structural columns: never answers, never cleaned.
 _STRUCTURE = ("_index", "_parent_index", "_parent_table")
 
@@ -163,7 +165,8 @@ def _parent_tables(child: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> p
     return pd.Series("main", index=child.index, dtype="string")
 
 
-def _without_rows(data: SurveyData, drop: Mapping[str, Iterable[Any]]) -> tuple[SurveyData, dict[str, int]]:
+def _without_rows(data: SurveyData, drop: Mapping[str, Iterable[Any]]
+                  ) -> tuple[SurveyData, dict[str, int]]:
     """Drop rows by ``_index`` per table, cascading to repeat children; also meta/reasons."""
     tables = data.tables
     keep = {name: np.ones(len(df), dtype=bool) for name, df in tables.items()}
@@ -233,12 +236,19 @@ def _as_code_strings(s: pd.Series) -> pd.Series:
     return pd.Series(norm[codes], index=s.index, dtype="string")  # code -1 → the None slot
 
 
+def _code_reasons(s: pd.Series, applicable: Mapping[str, str]) -> pd.Series:
+    """Reason of each cell whose value is a declared code (NA elsewhere), per distinct value."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    table = np.array([applicable.get(_code_string(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=s.index, dtype="string")
+
+
 def _nullable(s: pd.Series) -> pd.Series:
     """Integer/boolean columns in their nullable dtype, so NA does not turn them into floats."""
     if pd.api.types.is_bool_dtype(s) and not isinstance(s.dtype, pd.BooleanDtype):
         return s.astype("boolean")
-    if pd.api.types.is_integer_dtype(s) and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
-        return s.astype(s.dtype.name.capitalize())
+    if pd.api.types.is_integer_dtype(s) and isinstance(s.dtype, np.dtype):
+        return s.astype(s.dtype.name.replace("uint", "UInt").replace("int", "Int"))
     return s
 
 
@@ -279,7 +289,8 @@ class _Form:
             raise UsageError("the codebook has no 'fields' table with 'name' and 'type' columns",
                              hint="pass the Codebook returned by read_form()")
         aliases = {"select one": "select_one", "select all that apply": "select_multiple"}
-        lists = fields["list_name"] if "list_name" in fields else pd.Series(None, index=fields.index)
+        lists = (fields["list_name"] if "list_name" in fields
+                 else pd.Series(None, index=fields.index))
         # One pass over questions (not rows): "select_one yn" or pyxform's "select one".
         for name, typ, lst in zip(fields["name"].astype(str), fields["type"], lists):
             if pd.isna(typ) or not str(typ).strip():
@@ -446,8 +457,13 @@ def drop_duplicates(data: SurveyData, *, conflicts: str = "exclude") -> SurveyDa
     detail = (f"{len(identical_drop)} identical duplicate(s) dropped; "
               f"{len(conflicting_ids)} id(s) with conflicting answers "
               + ("excluded" if conflicts == "exclude" else "resolved to the latest copy"))
+    more = " …" if len(conflicting_ids) > 5 else ""
+    warn = (f"{len(conflicting_ids)} submission id(s) with conflicting copies "
+            f"({', '.join(map(str, conflicting_ids[:5]))}{more})"
+            + (" excluded from analysis" if conflicts == "exclude" else " resolved to the latest"),)
     return out.with_log(LogEntry("drop_duplicates", "main", before, len(out.main), detail,
-                                 counts))
+                                 counts),
+                        warnings=out.warnings + (warn if len(conflicting_ids) else ()))
 
 
 def _normalise_status(values: pd.Series) -> pd.Series:
@@ -478,13 +494,21 @@ def exclude_status(data: SurveyData,
     rows = _row_numbers(main)
     status = _meta_or_table(data, "main", _STATUS_COLUMNS)
     wanted = set(_normalise_status(pd.Series(list(reject), dtype="string")).dropna())
+    wanted_review = {str(r).strip().casefold() for r in review_reject}
+    # Both vocabularies are closed: a misspelt status would silently exclude nothing.
+    bad = sorted(wanted - set(_STATUS_LABELS.values())) + sorted(
+        wanted_review - {s.casefold() for s in _REVIEW_STATES})
+    if bad:
+        raise ConfigError(f"unknown review status(es) {', '.join(bad)}", key="status",
+                          hint="KoBo: validation_status_approved, validation_status_not_approved,"
+                          " validation_status_on_hold; ODK Central ReviewState: "
+                          + ", ".join(_REVIEW_STATES))
     if status is not None and wanted:
         hit = _normalise_status(status).isin(wanted).fillna(False).astype(bool)
         excluded |= hit
         frames.append(pd.DataFrame({"row": rows[hit], "column": "_validation_status",
                                     "value": status[hit], "issue": "excluded_validation_status"}))
     review = _meta_or_table(data, "main", _REVIEW_COLUMNS)
-    wanted_review = {str(r).strip().casefold() for r in review_reject}
     if review is not None and wanted_review:
         norm = review.astype("string").str.strip().str.casefold()
         hit = norm.isin(wanted_review).fillna(False).astype(bool) & ~excluded
@@ -565,6 +589,11 @@ def declare_missing(data: SurveyData, codes: Mapping[Any, str] | None = None,
     codes = _check_codes(DEFAULT_MISSING_CODES if codes is None else codes, "codes")
     per_q = {str(q): _check_codes(c, f"per_question.{q}")
              for q, c in (per_question or {}).items()}
+    columns = {c for df in data.tables.values() for c in df.columns}
+    typos = sorted(set(per_q) - columns)
+    if typos:  # a misspelt question would silently keep its codes as answers
+        raise ConfigError(f"per_question names column(s) not in the data: {', '.join(typos)}",
+                          key="per_question", hint="use the XLSForm field names")
     form = _Form(data.codebook)
     tables, reasons = dict(data.tables), dict(data.reasons)
     by_reason: dict[str, int] = {}
@@ -606,7 +635,7 @@ def declare_missing(data: SurveyData, codes: Mapping[Any, str] | None = None,
             ranges = [] if column in per_q else form.missing_ranges.get(column, [])
             if not applicable and not ranges:
                 continue
-            reason = _as_code_strings(s).map(applicable).astype("string")
+            reason = _code_reasons(s, applicable)
             if ranges:  # SPSS missing ranges (lo..hi), numeric columns only
                 num = pd.to_numeric(s, errors="coerce")
                 for low, high, why in ranges:
@@ -667,7 +696,10 @@ def declare_missing(data: SurveyData, codes: Mapping[Any, str] | None = None,
         LogEntry("declare_missing", "all", n, n, detail,
                  {"by_reason": by_reason, "by_column": by_column,
                   "numeric_without_form": numeric_hit}),
-        tables=tables, reasons=reasons)
+        tables=tables, reasons=reasons,
+        warnings=data.warnings + ((f"missing codes applied to numeric column(s) "
+                                   f"{', '.join(numeric_hit)} without a form: check that no "
+                                   "real value equals a code",) if numeric_hit else ()))
 
 
 # XLSForm types → how a column is coerced.
@@ -908,12 +940,14 @@ def expand_select_multiple(data: SurveyData, codebook: Any = None) -> SurveyData
                 frames.append(pd.DataFrame({"table": name,
                                             "row": _row_numbers(df).loc[unknown.index],
                                             "column": question, "value": unknown.astype("string"),
-                                            "issue": "not a choice of list " + form.lists[question]}))
+                                            "issue": "not a choice of list "
+                                                     + form.lists[question]}))
         tables[name] = new_df
     issues = _issues(pd.concat(frames).assign(step="expand_select_multiple") if frames else [])
     n_cols = sum(len(v) for v in added.values())
     detail = (f"{n_cols} choice column(s) added for {len(added)} select_multiple question(s)"
-              + (f"; {len(issues)} selected value(s) not in the choice list" if len(issues) else ""))
+              + (f"; {len(issues)} selected value(s) not in the choice list"
+                 if len(issues) else ""))
     n = len(data.main)
     return data.with_log(LogEntry("expand_select_multiple", "all", n, n, detail,
                                   {"added": added, "issues": issues}), tables=tables)

@@ -33,7 +33,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rbm_surveys.errors import DataError, UsageError
-from rbm_surveys.surveys._checks import as_list, check_column, numeric_column
+from rbm_surveys.surveys._checks import (as_list, check_column, factorize_sorted,
+                                         numeric_column)
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
                                     likelihood_interval, proportion_interval, wald_interval)
 from rbm_surveys.surveys.pps import pps_variance
@@ -43,7 +44,7 @@ __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile",
 
 #: fixed result columns; the ``by`` columns are inserted after ``level``
 RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
-                  "n_weighted", "cv", "statistic", "ci_method", "lonely_psu", "design"]
+                  "n_weighted", "cv", "n_eff", "statistic", "ci_method", "lonely_psu", "design"]
 
 QUANTILE_RULES = ("math", "school", "hf7")
 
@@ -69,17 +70,17 @@ def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
 def _make_domains(design: Any, by_cols: list[str]) -> _Domains:
     n = design.n
     if not by_cols:
-        return _Domains(np.zeros(n, dtype=np.int64), 1, pd.DataFrame(index=[0]), [])
+        return _Domains(np.zeros(n, dtype=np.int32), 1, pd.DataFrame(index=[0]), [])
     key = np.zeros(n, dtype=np.int64)
     valid = np.ones(n, dtype=bool)
     labels = []
     for col in by_cols:
-        codes, lab = pd.factorize(check_column(design.data, col, "by"), sort=True)
+        codes, lab = factorize_sorted(check_column(design.data, col, "by"))
         valid &= codes >= 0
         key = key * max(len(lab), 1) + codes
         labels.append(np.asarray(lab))
-    inv, uniq = pd.factorize(key[valid], sort=True)      # hash, then sort the few uniques
-    dom = np.full(n, -1, dtype=np.int64)
+    inv, uniq = factorize_sorted(key[valid])
+    dom = np.full(n, -1, dtype=np.int32)
     dom[valid] = inv
     parts = {}
     rest = uniq.copy()
@@ -99,7 +100,7 @@ def _levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.nd
 
 def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
     col = check_column(design.data, name, "variable")
-    codes, lab = pd.factorize(col, sort=True)
+    codes, lab = factorize_sorted(col)
     lab = list(lab)
     if levels is not None:
         want = list(levels)
@@ -110,7 +111,7 @@ def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[
         remap = np.array([want.index(lv) for lv in lab] + [-1])
         codes = remap[codes]
         lab = want
-    return codes, lab
+    return codes.astype(np.int32), lab
 
 
 # ---------------------------------------------------------------------------- engine
@@ -215,7 +216,7 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num:
                     else design.psu)
     if base_cluster is not None:
         c = int(base_cluster.max()) + 1
-        s0 = vars_.sums(domc * c + base_cluster, D * c, w_e).reshape(-1, D, c)
+        s0 = vars_.sums(domc.astype(np.int64) * c + base_cluster, D * c, w_e).reshape(-1, D, c)
         dsum = s0.sum(axis=2)
     else:
         s0 = None
@@ -277,8 +278,8 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
     else:
         for i, stage in enumerate(design.stages):
             c = stage.n_clusters
-            s = s0 if i == 0 else vars_.sums(domc * c + stage.cluster, D * c,
-                                             w_e).reshape(-1, D, c)
+            s = s0 if i == 0 else vars_.sums(domc.astype(np.int64) * c + stage.cluster,
+                                             D * c, w_e).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
     if design._dcheck is not None:
         return pps_variance(design._dcheck, totals[0], design.variance)
@@ -361,7 +362,8 @@ def _table(design: Any, dom: _Domains, res: _Linear, variable: list, level: list
         out[col] = dom.frame[col].to_numpy()[d_idx]
     out.update({"estimate": res.theta, "se": se, "ci_low": low, "ci_high": high, "df": df_ci,
                 "deff": res.deff, "n": res.n.astype(np.int64), "n_weighted": res.n_weighted,
-                "cv": cv, "statistic": statistic, "ci_method": ci,
+                "cv": cv, "n_eff": res.n / res.deff,     # Kish effective sample size n/deff
+                "statistic": statistic, "ci_method": ci,
                 "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
     return pd.DataFrame(out)
 

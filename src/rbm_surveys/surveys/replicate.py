@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
-from rbm_surveys.surveys._checks import as_list, check_column, check_weights, first_rows, numeric_column
+from rbm_surveys.surveys._checks import (as_list, check_column, check_weights, first_rows,
+                                         numeric_column)
 
 __all__ = ["ReplicateDesign", "hadamard", "from_design", "REPLICATE_TYPES"]
 
@@ -198,7 +199,10 @@ class ReplicateDesign:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     f = self._repweights / self.weights[:, None]
                 f = np.unique(np.round(f[self.weights > 0], 10), axis=0)
-            self._degf = int(np.linalg.matrix_rank(f, tol=1e-5 * max(1.0, np.abs(f).max()))) - 1
+            # rank from the R x R Gram matrix: cheap for many PSUs (singular values^2)
+            eig = np.linalg.eigvalsh(f.T @ f)
+            sv = np.sqrt(np.clip(eig, 0, None))
+            self._degf = int(np.sum(sv > 1e-5 * sv.max())) - 1
         return self._degf
 
     def describe(self) -> str:
@@ -282,6 +286,13 @@ class ReplicateDesign:
 def from_design(design: Any, type: str = "jk1", replicates: int = 50, seed: int | None = None,
                 fay_rho: float = 0.5, mse: bool = False) -> ReplicateDesign:
     """Replicate factors per first-stage PSU (R ``as.svrepdesign``)."""
+    rep = _from_design(design, type, replicates, seed, fay_rho, mse)
+    rep._cache = design._cache            # domains/levels depend on the data only: share
+    return rep
+
+
+def _from_design(design: Any, type: str, replicates: int, seed: int | None, fay_rho: float,
+                 mse: bool) -> ReplicateDesign:
     type = type.lower()
     if type not in ("jk1", "jkn", "brr", "fay", "bootstrap"):
         raise UsageError(f"type={type!r} is not a replicate type", key="type",

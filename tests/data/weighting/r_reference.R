@@ -24,6 +24,8 @@ d <- calibrate(dclus1, ~stype+api99, c(6194, 755, 1018, 3914069), bounds=c(0.7, 
 add("clus1_cal_trunclinear_mean_api00", d, svymean(~api00, d))
 d <- calibrate(dclus1, ~stype+api99, c(6194, 755, 1018, 3914069), bounds=c(0.7, 1.7), calfun="logit")
 add("clus1_cal_logit_mean_api00", d, svymean(~api00, d))
+d <- calibrate(dclus1, ~stype+api99, c(6194, 755, 1018, 3914069), bounds=c(25, 55), bounds.const=TRUE, calfun="logit")
+add("clus1_cal_logit_boundsconst_mean_api00", d, svymean(~api00, d))
 d <- calibrate(dclus1, ~stype+api99, c(6194, 755, 1018, 3914069), calfun="raking")
 add("clus1_cal_raking_api99_mean_api00", d, svymean(~api00, d))
 # replicate: raking, linear and raking calibration

@@ -62,6 +62,13 @@ def weighted_quantile_groups(frame: pd.DataFrame, source: str, groups: int,
     return out
 
 
+def _severity(answers: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(answers, use_na_sentinel=True)
+    rank = np.array([WG_LEVELS.index(u) + 1.0 if u in WG_LEVELS else np.nan
+                     for u in map(str, uniques)] + [np.nan])
+    return rank[np.asarray(codes)]  # code −1 (blank) picks the trailing NaN
+
+
 def wg_disability(frame: pd.DataFrame, domains: list[str], identifier: str = "disability3",
                   missing_rule: str = "unknown_if_all_missing", min_age: int | None = None,
                   age: str = "age") -> pd.Series:
@@ -84,9 +91,9 @@ def wg_disability(frame: pd.DataFrame, domains: list[str], identifier: str = "di
     if missing_cols:
         raise DataError(f"WG-SS domains {missing_cols} are not in the data",
                         column=missing_cols[0], hint="check 'domains' in the specification")
-    rank = {name: i + 1 for i, name in enumerate(WG_LEVELS)}
-    sev = np.column_stack([frame[d].astype("object").map(rank).astype("float64").to_numpy()
-                           for d in domains])  # 1..4, NaN when missing
+    # severity 1..4 from the answer name (categorical codes: no string work per row), NaN
+    # for anything else (don't know, refused, blank)
+    sev = np.column_stack([_severity(frame[d]) for d in domains])
     known = ~np.isnan(sev)
     n_some = np.sum(sev >= 2, axis=1)
     n_lot = np.sum(sev >= 3, axis=1)

@@ -13,6 +13,7 @@ Configuration (YAML; paths relative to the file)::
     personal: [respondent_name, phone]   # withheld on top of what privacy finds itself
     reporting: {min_n: 30, max_cv: 0.30, min_n_eff: 30, ci: logit}
     output: results                # folder for indicators.csv and indicators.xlsx
+    variance: calibrated           # or "fixed": SEs treat the raked weights as given
 
 Stages (each timed, in ``SurveyRun.timings``): ingest (read_export + cleaning + withholding
 personal columns), weight (design + raking), estimate (run_indicators), write.
@@ -109,7 +110,11 @@ def load_config(path: str | Path) -> dict:
     if rules.ci not in ("logit", "korn-graubard"):
         raise ConfigError(f"reporting.ci {rules.ci!r} is not known", file=str(path),
                           key="reporting.ci", hint="use logit or korn-graubard")
-    return {"modules": out_mods, "design": design,
+    variance = doc.get("variance", "calibrated")
+    if variance not in ("calibrated", "fixed"):
+        raise ConfigError(f"variance {variance!r} is not known", file=str(path), key="variance",
+                          hint="calibrated (default: residuals of the raking model) or fixed")
+    return {"modules": out_mods, "design": design, "variance": variance,
             "margins": base / doc["margins"] if doc.get("margins") else None,
             "personal": list(doc.get("personal") or []), "reporting": rules,
             "output": base / str(doc.get("output", "results")), "path": path}
@@ -191,8 +196,16 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
         frame = frame.assign(_final_weight=base_w)
     # quantile groups must use the final weights: derive again
     frame, _ = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons)
+    rake_codes: tuple = ()
+    if residualizers and cfg.get("variance", "calibrated") == "calibrated" and all(
+            getattr(r, "kind", "") == "rake" for r in residualizers):
+        # same projection from sufficient statistics: fast at census scale
+        rake_codes = tuple(c for r in residualizers for c in _margin_codes(r))
+    if cfg.get("variance", "calibrated") == "fixed":
+        residualizers = ()
+        weights_label += " (SEs treat the final weights as fixed)"
     design = make_design(frame, "_final_weight", dcfg.get("strata"), dcfg.get("ids"),
-                         dcfg.get("fpc"), residualizers=residualizers)
+                         dcfg.get("fpc"), residualizers=residualizers, rake_codes=rake_codes)
     timings["weight"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -204,6 +217,14 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
             "timings": timings, "data": data, "spec": spec,
             "weighting": report.to_frame() if report is not None else None}
     return res, info
+
+
+def _margin_codes(residualizer: Any) -> tuple:
+    """Category codes per raking margin, from weighting's RakingResidualizer."""
+    codes = getattr(residualizer, "codes", None)
+    if codes is None:  # older layout: ((codes, weights), ...)
+        codes = tuple(c for c, _ in residualizer.margins)
+    return tuple(np.asarray(c, dtype=np.int64) for c in codes)
 
 
 def choice_order(codebook: Any) -> dict[str, list[str]]:

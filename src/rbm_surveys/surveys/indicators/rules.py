@@ -17,76 +17,109 @@ import pandas as pd
 from rbm_surveys.errors import DataError
 from rbm_surveys.surveys.indicators.spec import IndicatorSpec, ModuleSpec
 
-__all__ = ["Answers", "RuleResult", "evaluate", "condition_vars", "apply_rule",
+__all__ = ["Answers", "RuleResult", "evaluate", "condition_vars", "apply_rule", "universe_mask",
            "distribution_categories"]
 
 
 class Answers:
-    """Values with their missing reasons: codes from the spec or declared by cleaning."""
+    """Each variable coded once: category codes (−1 = no usable value) and missing reasons.
+
+    A value is missing when it is empty or one of the spec's ``missing_codes``; its reason
+    comes from cleaning's ``reasons`` table when declared there, else from the code, else
+    ``no_answer``. Everything downstream is numpy on these codes (no string work per row).
+    """
 
     def __init__(self, frame: pd.DataFrame, reasons: pd.DataFrame | None,
                  missing_codes: dict[str, tuple[str, ...]]):
         self.frame = frame
         self.reasons = reasons if reasons is not None else pd.DataFrame(index=frame.index)
         self.code_reason = {c: r for r, codes in missing_codes.items() for c in codes}
-        self._cache: dict[str, tuple[pd.Series, pd.Series]] = {}
+        self.reason_names: list[str] = ["no_answer"]
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def get(self, var: str) -> tuple[pd.Series, pd.Series]:
-        """(value with missing codes set to NA, reason or NA where the value is present)."""
-        if var in self._cache:
-            return self._cache[var]
+    def _reason_index(self, name: str) -> int:
+        if name not in self.reason_names:
+            self.reason_names.append(name)
+        return self.reason_names.index(name)
+
+    def column(self, var: str) -> pd.Series:
         if var not in self.frame:
             raise DataError(f"the indicator needs variable {var!r}, which the data does not have",
                             variable=var, hint="check the specification against the form, or "
                             "the export columns")
-        raw = self.frame[var]
+        return self.frame[var]
+
+    def codes(self, var: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(codes, labels, reason): codes index ``labels`` (−1 = missing); reason indexes
+        ``reason_names`` where the value is missing, −1 where it is present."""
+        if var in self._cache:
+            return self._cache[var]
+        raw = self.column(var)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        labels = np.array([str(u) for u in uniques], dtype=object)
+        reason = np.full(len(raw), -1, dtype=np.int64)
         if var in self.reasons:
-            reason = self.reasons[var].astype("string")
-        else:
-            reason = pd.Series(pd.NA, index=raw.index, dtype="string")
-        value = raw
-        if self.code_reason and (raw.dtype == object or pd.api.types.is_string_dtype(raw)
-                                 or isinstance(raw.dtype, pd.CategoricalDtype)):
-            as_text = raw.astype("string")
-            coded = as_text.map(self.code_reason.get, na_action="ignore").astype("string")
-            is_code = coded.notna()
-            if is_code.any():
-                reason = reason.mask(is_code & reason.isna(), coded)
-                value = raw.mask(is_code)
-        reason = reason.mask(value.isna() & reason.isna(), "no_answer")
-        reason = reason.mask(value.notna())
-        self._cache[var] = (value, reason)
-        return value, reason
+            rc, ru = pd.factorize(self.reasons[var], use_na_sentinel=True)
+            if len(ru):
+                ridx = np.array([self._reason_index(str(r)) for r in ru])
+                has = np.asarray(rc) >= 0
+                reason[has] = ridx[np.asarray(rc)[has]]
+        if len(labels) and self.code_reason:
+            lab_reason = np.array([self._reason_index(self.code_reason[lab])
+                                   if lab in self.code_reason else -1 for lab in labels])
+            from_code = np.where(codes >= 0, lab_reason[np.maximum(codes, 0)], -1)
+            is_code = from_code >= 0
+            reason = np.where(is_code & (reason < 0), from_code, reason)
+            codes = np.where(is_code, -1, codes)
+        reason = np.where(codes >= 0, -1, np.where(reason < 0, 0, reason))  # 0 = no_answer
+        self._cache[var] = (codes, labels, reason)
+        return self._cache[var]
+
+    def numbers(self, var: str) -> np.ndarray:
+        """Float values (NaN where missing or a missing code)."""
+        codes, _, _ = self.codes(var)
+        num = pd.to_numeric(self.column(var), errors="coerce").to_numpy(dtype="float64",
+                                                                        na_value=np.nan)
+        return np.where(codes >= 0, num, np.nan)
 
 
-def _compare(value: pd.Series, op: str, target) -> pd.Series:
+_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less,
+        "==": np.equal, "!=": np.not_equal}
+
+
+def _compare(answers: Answers, var: str, op: str, target) -> tuple[np.ndarray, np.ndarray]:
     if op in ("in", "not_in"):
-        targets = [str(t) for t in target]
-        res = value.astype("string").isin(targets).astype("boolean")
+        codes, labels, _ = answers.codes(var)
+        hit = np.flatnonzero(np.isin(labels, [str(t) for t in target]))
+        known = codes >= 0
+        true = np.isin(codes, hit)
         if op == "not_in":
-            res = ~res
-    else:
-        num = pd.to_numeric(value, errors="coerce").astype("Float64")
-        t = float(target)
-        res = {">=": num >= t, ">": num > t, "<=": num <= t, "<": num < t,
-               "==": num == t, "!=": num != t}[op].astype("boolean")
-    return res.mask(value.isna())
+            true = known & ~true
+        return true, known
+    num = answers.numbers(var)
+    known = ~np.isnan(num)
+    with np.errstate(invalid="ignore"):
+        return known & _OPS[op](num, float(target)), known
 
 
-def evaluate(cond: dict, answers: Answers) -> pd.Series:
-    """Nullable-boolean result of a condition tree (Kleene logic)."""
+def evaluate(cond: dict, answers: Answers) -> tuple[np.ndarray, np.ndarray]:
+    """(true, known) of a condition tree, Kleene logic: ``true`` only where ``known``."""
     if "all" in cond or "any" in cond:
         op = "all" if "all" in cond else "any"
-        parts = [evaluate(c, answers) for c in cond[op]]
-        out = parts[0]
-        for p in parts[1:]:
-            out = (out & p) if op == "all" else (out | p)
-        return out
+        t, k = evaluate(cond[op][0], answers)
+        for part in cond[op][1:]:
+            t2, k2 = evaluate(part, answers)
+            if op == "all":  # false as soon as one part is known false
+                t, k = t & t2, (k & k2) | (k & ~t) | (k2 & ~t2)
+            else:  # true as soon as one part is true
+                t, k = t | t2, (k & k2) | t | t2
+        return t, k
     if "not" in cond:
-        return ~evaluate(cond["not"], answers)
-    value, _ = answers.get(cond["var"])
-    op = next(k for k in cond if k != "var")
-    return _compare(value, op, cond[op])
+        t, k = evaluate(cond["not"], answers)
+        return k & ~t, k
+    op = next(key for key in cond if key != "var")
+    return _compare(answers, cond["var"], op, cond[op])
 
 
 def condition_vars(cond: dict | None) -> list[str]:
@@ -116,12 +149,10 @@ def _unknown_action(unknown: np.ndarray, vars_: list[str], answers: Answers,
     drop = np.zeros(len(unknown), dtype=bool)
     counts: dict[str, int] = {}
     for var in dict.fromkeys(vars_):
-        _, reason = answers.get(var)
-        r = reason.to_numpy(dtype=object, na_value=None)
-        for name in pd.unique(r[unknown]):
-            if name is None:
-                continue
-            hit = unknown & (r == name)
+        _, _, reason = answers.codes(var)
+        for idx in np.unique(reason[unknown & (reason >= 0)]):
+            name = answers.reason_names[idx]
+            hit = unknown & (reason == idx)
             counts[name] = counts.get(name, 0) + int(hit.sum())
             # a reason the rule does not name (e.g. "other_missing") follows "no_answer"
             if missing.get(name, missing.get("no_answer", "drop")) == "drop":
@@ -144,21 +175,23 @@ def apply_rule(ind: IndicatorSpec, answers: Answers, universe: np.ndarray,
     """Numerator and denominator of one proportion or distribution indicator."""
     scope = universe.copy()
     if ind.when is not None:
-        scope &= evaluate(ind.when, answers).fillna(False).to_numpy(dtype=bool)
+        scope &= evaluate(ind.when, answers)[0]
     if ind.kind == "proportion":
-        res = evaluate(ind.numerator, answers)
+        true, known = evaluate(ind.numerator, answers)
         vars_ = condition_vars(ind.numerator)
-        y = res.fillna(False).to_numpy(dtype="float64")[:, None]
-        unknown = res.isna().to_numpy() & scope
+        y = true.astype("float64")[:, None]
+        unknown = ~known & scope
         cats: tuple[str | None, ...] = (None,)
     else:  # distribution
-        value, _ = answers.get(ind.var)
+        codes, labels, _ = answers.codes(ind.var)
         vars_ = [ind.var]
-        cats = tuple(distribution_categories(value[scope], (category_order or {}).get(ind.var)))
-        text = value.astype("string")
-        y = np.column_stack([(text == c).fillna(False).to_numpy(dtype="float64") for c in cats]) \
-            if cats else np.zeros((len(value), 0))
-        unknown = value.isna().to_numpy() & scope
+        present = labels[np.unique(codes[scope & (codes >= 0)])]
+        cats = tuple(distribution_categories(pd.Series(present, dtype=object),
+                                             (category_order or {}).get(ind.var)))
+        pos = {lab: i for i, lab in enumerate(labels)}
+        y = (np.column_stack([codes == pos[c] for c in cats]).astype("float64") if cats
+             else np.zeros((len(codes), 0)))
+        unknown = (codes < 0) & scope
     drop, counts = _unknown_action(unknown, vars_, answers, ind.missing)
     d = scope & ~drop
     return RuleResult(y=y, d=d, categories=cats, n_dropped=int(drop.sum()), reason_counts=counts)
@@ -166,4 +199,4 @@ def apply_rule(ind: IndicatorSpec, answers: Answers, universe: np.ndarray,
 
 def universe_mask(spec: ModuleSpec, answers: Answers) -> np.ndarray:
     """Respondents in the module's universe; an unknown universe answer (e.g. no age) is out."""
-    return evaluate(spec.universe, answers).fillna(False).to_numpy(dtype=bool)
+    return evaluate(spec.universe, answers)[0]

@@ -55,10 +55,11 @@ def _levels(frame: pd.DataFrame, var: str, order: dict | None = None
         raise ConfigError(f"disaggregation variable {var!r} is not in the data",
                           key="disaggregations", hint="name a question or derived variable")
     s = frame[var]
-    labels = rules.distribution_categories(s, (order or {}).get(var))
-    text = s.astype("string")
-    codes = pd.Categorical(text, categories=labels).codes.astype(np.int64)
-    return codes, labels
+    raw_codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    uniq = [str(u) for u in uniques]
+    labels = rules.distribution_categories(pd.Series(uniq, dtype=object), (order or {}).get(var))
+    remap = np.array([labels.index(u) for u in uniq] + [-1], dtype=np.int64)
+    return remap[np.asarray(raw_codes)], labels  # code −1 indexes the trailing −1
 
 
 def prepare_frame(frame: pd.DataFrame, spec: ModuleSpec, weights: np.ndarray,

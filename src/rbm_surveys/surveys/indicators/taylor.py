@@ -46,6 +46,10 @@ class Design:
     #: calibration steps (``residualize(z) -> z`` on row-level scores, see
     #: ``rbm_surveys.surveys.weighting.residuals``); empty = weights taken as given
     residualizers: tuple = ()
+    #: raking margins as category codes per row; when set, scores are residualised on them
+    #: from sufficient statistics (see ``_rake_projection``) instead of row by row
+    rake_codes: tuple = ()
+    rake_stats: tuple = ()  # (G: PSU sums of w·X (P, C), pinv(X'X) (C, C), offsets)
 
     @property
     def n_psu(self) -> int:
@@ -54,8 +58,12 @@ class Design:
 
 def make_design(frame: pd.DataFrame, weights: str, strata: str | None = None,
                 ids: str | None = None, fpc: str | None = None,
-                residualizers: tuple = ()) -> Design:
-    """Code a frame's design columns once, checking them (weights positive, fpc constant)."""
+                residualizers: tuple = (), rake_codes: tuple = ()) -> Design:
+    """Code a frame's design columns once, checking them (weights positive, fpc constant).
+
+    ``residualizers`` (calibration steps from weighting) or ``rake_codes`` (category codes of
+    each raking margin) make the variance that of the calibrated estimator.
+    """
     for role, col in (("weights", weights), ("strata", strata), ("ids", ids), ("fpc", fpc)):
         if col is not None and col not in frame:
             raise DataError(f"design column {col!r} ({role}) is not in the data", column=col,
@@ -95,11 +103,31 @@ def make_design(frame: pd.DataFrame, weights: str, strata: str | None = None,
     parts = [f"strata={strata}" if strata else "no strata",
              f"PSU={ids}" if ids else "PSU=respondent",
              f"fpc={fpc}" if fpc else "no fpc", "Taylor linearisation, lonely PSU adjust"]
-    if residualizers:
-        parts.append("variance of calibrated weights (residuals of the raking model)")
+    stats_: tuple = ()
+    if rake_codes:
+        parts.append("variance of raked weights (residuals on the raking margins)")
+        stats_ = _rake_stats(w, psu, n_psu, rake_codes)
+        residualizers = ()
+    elif residualizers:
+        parts.append("variance of calibrated weights (residuals of the calibration model)")
     return Design(weights=w, psu=psu, psu_stratum=psu_stratum, finite=finite,
                   df=max(n_psu - n_strata, 1), label="; ".join(parts),
-                  residualizers=tuple(residualizers))
+                  residualizers=tuple(residualizers), rake_codes=tuple(rake_codes),
+                  rake_stats=stats_)
+
+
+def _rake_stats(w, psu, n_psu, rake_codes) -> tuple:
+    """Once per design: G = PSU sums of w·X and pinv(X'X), X = dummies of every margin."""
+    sizes = [int(c.max()) + 1 for c in rake_codes]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    C = int(offsets[-1])
+    G = np.zeros((n_psu, C))
+    XtX = np.zeros((C, C))
+    for ca, oa in zip(rake_codes, offsets):
+        np.add.at(G, (psu, oa + ca), w)
+        for cb, ob in zip(rake_codes, offsets):
+            np.add.at(XtX, (oa + ca, ob + cb), 1.0)
+    return G, np.linalg.pinv(XtX), offsets
 
 
 def domain_sums(design: Design, y: np.ndarray, d: np.ndarray, level: np.ndarray,
@@ -138,6 +166,8 @@ def domain_estimates(design: Design, y: np.ndarray, d: np.ndarray, level: np.nda
     """
     A, B, n = domain_sums(design, y, d, level, n_levels)
     p, Z, nw = linearised(A, B)
+    if design.rake_stats:
+        return p, _rake_projection(design, y, d, level, n_levels, p, nw, Z), n, nw
     if not design.residualizers:
         return p, Z, n, nw
     k = y.shape[1]
@@ -155,6 +185,34 @@ def domain_estimates(design: Design, y: np.ndarray, d: np.ndarray, level: np.nda
     Zr = np.stack([np.bincount(design.psu, weights=scores[:, c], minlength=design.n_psu)
                    for c in range(scores.shape[1])], axis=-1)
     return p, Zr.reshape(design.n_psu, n_levels, k), n, nw
+
+
+def _rake_projection(design, y, d, level, n_levels, p, nw, Z) -> np.ndarray:
+    """PSU totals of scores residualised on the raking margins, from sufficient statistics.
+
+    The variance of a raked estimator is that of the residuals of u = z/w regressed (OLS) on
+    the margin dummies X; R ``svyrecvar`` reaches them by backfitting (10 sweeps), whose limit
+    is this projection (Deville & Särndal 1992; Lumley 2010 §7.4). With β = (X'X)⁺X'u the
+    residual PSU totals are Z − G·β, G = PSU sums of w·X; X'u needs only counts of d·y and d
+    per (margin category, domain level), since u = d·(y − p)/Σw·d.
+    """
+    G, pinv, offsets = design.rake_stats
+    C = int(offsets[-1])
+    k = y.shape[1]
+    ok = d & (level >= 0)
+    lev = level[ok]
+    Xtu = np.zeros((C, n_levels, k))
+    for codes, off in zip(design.rake_codes, offsets):
+        c = codes[ok] + off
+        idx = c * n_levels + lev
+        sd = np.bincount(idx, minlength=C * n_levels).reshape(C, n_levels)
+        for j in range(k):
+            sy = np.bincount(idx, weights=y[ok, j], minlength=C * n_levels).reshape(C, n_levels)
+            Xtu[:, :, j] += sy - p[None, :, j] * sd  # only this margin's columns are non-zero
+    with np.errstate(invalid="ignore", divide="ignore"):
+        Xtu = np.nan_to_num(Xtu / nw[None, :, None])
+    beta = np.tensordot(pinv, Xtu, axes=(1, 0))  # (C, L, k)
+    return Z - np.tensordot(G, beta, axes=(1, 0))
 
 
 def psu_variance(design: Design, Z: np.ndarray) -> np.ndarray:

@@ -61,71 +61,71 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
     codebook = form if isinstance(form, Codebook) or form is None else read_form(form)
     from tqdm import tqdm
 
-    bar = tqdm(total=3, disable=not progress, file=sys.stderr, desc=f"reading {path.name}", unit="step")
-    warnings: list[str] = []
-    file_codebook = None
-    hmap = None
-    if codebook is not None:
-        hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
-    numeric = _numeric_columns(hmap, file) if hmap is not None else None
-    if kind in ("xlsx", "xls"):
-        from rbm_surveys.surveys.io.kobo import read_xlsx
-
-        raws = read_xlsx(path)
-        source_kind, sep_hint = "kobo-xlsx", "/"
-        _name_sheets(raws, codebook)
-    elif kind == "csv":
-        from rbm_surveys.surveys.io.kobo import read_csv
-
-        raw, warn, sep = read_csv(path, encoding=encoding, numeric=numeric)
-        raws = [raw]
-        warnings += [warn] if warn else []
-        central = "SubmissionDate" in raw.frame.columns or "KEY" in raw.frame.columns
-        source_kind = "odk-csv" if central else ("kobo-csv" if sep == ";" else "kobo-csv-legacy")
-        sep_hint = "-" if central else "/"
-    elif kind == "zip-csv":
-        from rbm_surveys.surveys.io.odk import read_central_zip
-
-        raws, warns = read_central_zip(path, encoding=encoding, numeric=numeric)
-        warnings += warns
-        source_kind, sep_hint = "odk-zip", "-"
-    else:  # sav / dta
-        from rbm_surveys.surveys.io.stats_files import read_stats_file
-
-        raw, file_codebook = read_stats_file(path, kind)
-        raws, source_kind, sep_hint = [raw], kind, "."
-    bar.update()
-    if file_codebook is not None and codebook is None:
-        codebook = file_codebook
-    if codebook is None:
-        codebook = _infer_codebook(raws, sep_hint)
-    else:
-        if hmap is None:  # the codebook came from the .sav/.dta itself
+    with tqdm(total=3, disable=not progress, file=sys.stderr, desc=f"reading {path.name}",
+              unit="step") as bar:
+        warnings: list[str] = []
+        file_codebook = None
+        hmap = None
+        if codebook is not None:
             hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
+        numeric = _numeric_columns(hmap, file) if hmap is not None else None
+        if kind in ("xlsx", "xls"):
+            from rbm_surveys.surveys.io.kobo import read_xlsx
+
+            raws = read_xlsx(path)
+            source_kind, sep_hint = "kobo-xlsx", "/"
+            _name_sheets(raws, codebook)
+        elif kind == "csv":
+            from rbm_surveys.surveys.io.kobo import read_csv
+
+            raw, warn, sep = read_csv(path, encoding=encoding, numeric=numeric)
+            raws = [raw]
+            warnings += [warn] if warn else []
+            central = "SubmissionDate" in raw.frame.columns or "KEY" in raw.frame.columns
+            source_kind = "odk-csv" if central else ("kobo-csv" if sep == ";" else "kobo-csv-legacy")
+            sep_hint = "-" if central else "/"
+        elif kind == "zip-csv":
+            from rbm_surveys.surveys.io.odk import read_central_zip
+
+            raws, warns = read_central_zip(path, encoding=encoding, numeric=numeric)
+            warnings += warns
+            source_kind, sep_hint = "odk-zip", "-"
+        else:  # sav / dta
+            from rbm_surveys.surveys.io.stats_files import read_stats_file
+
+            raw, file_codebook = read_stats_file(path, kind)
+            raws, source_kind, sep_hint = [raw], kind, "."
+        bar.update()
+        if file_codebook is not None and codebook is None:
+            codebook = file_codebook
+        if codebook is None:
+            codebook = _infer_codebook(raws, sep_hint)
+        else:
+            if hmap is None:  # the codebook came from the .sav/.dta itself
+                hmap = HeaderMap(codebook, mode=header, language=language, group_sep=group_sep)
+            for raw in raws:
+                raw.targets, unk = hmap.resolve([str(c) for c in raw.frame.columns], file=file, sheet=raw.sheet)
+                _unknown_columns(raw, unk, unknown, file, warnings)
+            _required_present(raws, codebook, file)
+        bar.update()
+
+        tables: dict[str, pd.DataFrame] = {}
+        metas: dict[str, pd.DataFrame] = {}
+        issues: list[pd.DataFrame] = []
         for raw in raws:
-            raw.targets, unk = hmap.resolve([str(c) for c in raw.frame.columns], file=file, sheet=raw.sheet)
-            _unknown_columns(raw, unk, unknown, file, warnings)
-        _required_present(raws, codebook, file)
-    bar.update()
+            part = assemble(raw, codebook, table=raw.name, file=file)
+            tables[raw.name], metas[raw.name] = part.table, part.meta
+            issues += part.issues
+            warnings += part.warnings
+        if check_version:
+            warnings += _check_version(metas, codebook, file)
+        if source_kind == "odk-zip":
+            from rbm_surveys.surveys.io.odk import link_by_keys
 
-    tables: dict[str, pd.DataFrame] = {}
-    metas: dict[str, pd.DataFrame] = {}
-    issues: list[pd.DataFrame] = []
-    for raw in raws:
-        part = assemble(raw, codebook, table=raw.name, file=file)
-        tables[raw.name], metas[raw.name] = part.table, part.meta
-        issues += part.issues
-        warnings += part.warnings
-    if check_version:
-        warnings += _check_version(metas, codebook, file)
-    if source_kind == "odk-zip":
-        from rbm_surveys.surveys.io.odk import link_by_keys
-
-        link_by_keys(tables, metas, file=file, parents=codebook.repeats or None)
-    else:
-        _link_kobo(tables, metas, raws, file)
-    bar.update()
-    bar.close()
+            link_by_keys(tables, metas, file=file, parents=codebook.repeats or None)
+        else:
+            _link_kobo(tables, metas, raws, file)
+        bar.update()
 
     issue_df = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=list(ISSUE_COLUMNS))
     changes = {"issues": issue_df}

@@ -100,15 +100,16 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
             out[t.name] = num
             order.append(t.name)
         else:  # field
-            typ = fields.at[t.field, "type"] if fields is not None and t.field in fields.index else "unknown"
+            known = fields is not None and t.field in fields.index
+            typ = fields.at[t.field, "type"] if known else "unknown"
+            list_name = fields.at[t.field, "list_name"] if known else None
             if typ == "select_multiple":
                 sm_summary[t.field] = _text(s)
                 if t.field not in order:
                     order.append(t.field)
                 continue
-            out[t.name] = _coerce(s, typ, t.name, report, codebook,
-                                  fields.at[t.field, "list_name"] if fields is not None and t.field in fields.index else None,
-                                  warnings, f"{file}: table {table}, column {t.name}")
+            out[t.name] = _coerce(s, typ, t.name, report, codebook, list_name, warnings,
+                                  f"{file}: table {table}, column {t.name}")
             order.append(t.name)
 
     for q in [o for o in order if o in sm_summary or o in sm_details]:

@@ -228,5 +228,6 @@ def infer_targets(columns: Sequence[str], *, group_sep: str = "/") -> list[Targe
             bname = base.split(group_sep)[-1] if counts.get(base.split(group_sep)[-1], 0) == 1 else base
             out.append(Target("choice", f"{bname}/{choice}", bname, choice))
         else:
-            out.append(Target("field", short if counts[short] == 1 else c, short if counts[short] == 1 else c))
+            name = short if counts[short] == 1 else c
+            out.append(Target("field", name, name))
     return out

@@ -51,9 +51,14 @@ _GINV_TOL = 256 * np.finfo(float).eps
 
 def _cells(prepared: list[PreparedMargin]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Cross-classify rows by all margins: cell per row and each margin's code per cell."""
+    sizes = [max(len(pm.categories), 1) for pm in prepared]
     key = np.zeros(prepared[0].codes.shape[0], dtype=np.int64)
-    for pm in prepared:
-        key = key * max(len(pm.categories), 1) + pm.codes
+    for pm, size in zip(prepared, sizes):
+        key = key * size + pm.codes
+    ncell = int(np.prod(sizes, dtype=np.float64))
+    if ncell <= max(4 * key.size, 1_000_000):
+        # Small full table: the mixed-radix key is the cell (empty cells just stay 0).
+        return key, [c.ravel() for c in np.unravel_index(np.arange(ncell), sizes)]
     cell = pd.factorize(key)[0]
     ncell = int(cell.max()) + 1 if cell.size else 0
     first = np.full(ncell, -1, dtype=np.int64)
@@ -484,7 +489,8 @@ def calibrate(design: Any, population: Any, *, calfun: str = "linear",
     lo, up = (-np.inf, np.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if lo >= up:
         raise UsageError(f"bounds must have lower < upper, got {bounds}")
-    if calfun == "logit" and not (np.isfinite(lo) and np.isfinite(up) and lo < 1 < up):
+    if calfun == "logit" and not (np.isfinite(lo) and np.isfinite(up)
+                                  and (bounds_const or lo < 1 < up)):
         raise UsageError("logit calibration needs finite bounds with lower < 1 < upper",
                          hint="e.g. bounds=(0.3, 3)")
     lo_v: Any = lo
@@ -539,7 +545,8 @@ def calibrate(design: Any, population: Any, *, calfun: str = "linear",
                                    converged=bool(result.converged[0]), warnings=tuple(found))
     summary_totals = pd.DataFrame({"term": model.names, "target": model.totals,
                                    "achieved": model.X.T @ new_w})
-    report = WeightingReport(report.summary, report.margins, summary_totals, report.warnings)
+    report = WeightingReport(report.summary, report.margins, summary_totals, report.warnings,
+                             report.prepared)
     if rep is not None:
         return finish(design, new_w, repweights=rep * g_all[:, 1:], report=report,
                       new_warnings=found)

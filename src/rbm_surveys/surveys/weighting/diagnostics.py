@@ -35,19 +35,22 @@ MARGIN_COLUMNS = ("margin", "category", "target", "achieved", "gap", "rel_gap", 
 def weight_summary(weights: np.ndarray) -> dict[str, float]:
     """Distribution of the weights, Kish deff and effective n (over positive weights)."""
     w = np.asarray(weights, dtype=float)
-    pos = w[w > 0]
+    wmin = float(w.min()) if w.size else np.nan
+    pos = w if wmin > 0 else w[w > 0]  # no copy in the usual all-positive case
     n = int(pos.size)
     total = float(pos.sum())
-    sq = float(np.square(pos).sum())
+    sq = float(np.dot(pos, pos))
     deff = n * sq / total**2 if total > 0 else np.nan
     mean = total / n if n else np.nan
+    pmin = wmin if pos is w else (float(pos.min()) if n else np.nan)
+    pmax = float(pos.max()) if n else np.nan
     return {
         "n": int(w.size),
         "n_positive": n,
         "sum_weights": float(w.sum()),
-        "min_weight": float(w.min()) if w.size else np.nan,
+        "min_weight": wmin,
         "max_weight": float(w.max()) if w.size else np.nan,
-        "weight_ratio": float(pos.max() / pos.min()) if n else np.nan,
+        "weight_ratio": pmax / pmin if n else np.nan,
         "mean_weight": mean,
         "cv_weights": float(np.sqrt(max(deff - 1.0, 0.0))) if n else np.nan,
         "deff_kish": float(deff),
@@ -57,24 +60,23 @@ def weight_summary(weights: np.ndarray) -> dict[str, float]:
 
 def margin_table(weights: np.ndarray, prepared: list) -> pd.DataFrame:
     """Achieved against target for every margin category (``MARGIN_COLUMNS``)."""
-    frames = []
+    w = np.asarray(weights)
+    names, cats, targets, achieved, counts = [], [], [], [], []
     for pm in prepared:
-        achieved = np.bincount(pm.codes, weights=np.asarray(weights),
-                               minlength=len(pm.categories))
-        gap = achieved - pm.targets
-        frames.append(pd.DataFrame({
-            "margin": pm.name,
-            "category": ["/".join(c) for c in pm.categories],
-            "target": pm.targets,
-            "achieved": achieved,
-            "gap": gap,
-            "rel_gap": np.divide(np.abs(gap), np.abs(pm.targets),
-                                 out=np.zeros_like(gap), where=pm.targets != 0),
-            "n": pm.counts.astype(np.int64),
-        }))
-    if not frames:
+        names += [pm.name] * len(pm.categories)
+        cats += ["/".join(c) for c in pm.categories]
+        targets.append(pm.targets)
+        achieved.append(np.bincount(pm.codes, weights=w, minlength=len(pm.categories)))
+        counts.append(pm.counts)
+    if not prepared:
         return pd.DataFrame({c: [] for c in MARGIN_COLUMNS})
-    return pd.concat(frames, ignore_index=True)[list(MARGIN_COLUMNS)]
+    target = np.concatenate(targets)
+    got = np.concatenate(achieved)
+    gap = got - target
+    rel = np.abs(gap) / np.where(target != 0, np.abs(target), 1.0)
+    return pd.DataFrame({"margin": names, "category": cats, "target": target,
+                         "achieved": got, "gap": gap, "rel_gap": rel,
+                         "n": np.concatenate(counts).astype(np.int64)})
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class WeightingReport:
     margins: pd.DataFrame = field(default_factory=lambda: margin_table(np.zeros(0), []))
     factors: pd.DataFrame | None = None  # per-class factors (non-response, post-strata)
     warnings: tuple[str, ...] = ()
+    #: the matched margins (row codes), so later steps (trimming) can report against them
+    prepared: tuple = field(default=(), repr=False, compare=False)
 
     @classmethod
     def build(cls, *, step: str, method: str, weights: np.ndarray,
@@ -102,11 +106,13 @@ class WeightingReport:
         summary["share_trimmed"] = float(share_trimmed)
         if before is not None:
             b = np.asarray(before, dtype=float)
-            g = np.divide(weights, b, out=np.ones_like(b), where=b != 0)
+            g = weights / b if b.min() > 0 else np.divide(weights, b, out=np.ones_like(b),
+                                                             where=b != 0)
             summary["min_g"], summary["max_g"] = float(g.min()), float(g.max())
         else:
             summary["min_g"] = summary["max_g"] = np.nan
-        return cls({k: summary[k] for k in SUMMARY_KEYS}, margins, factors, warnings)
+        return cls({k: summary[k] for k in SUMMARY_KEYS}, margins, factors, warnings,
+                   tuple(prepared or ()))
 
     def to_frame(self) -> pd.DataFrame:
         """The summary as a tidy two-column table (``measure, value``)."""

@@ -13,6 +13,7 @@ variable columns plus ``total``) or YAML::
           - {sex: F, district: A, total: 2500}
     collapse:                  # declared rule for sparse cells: new label <- old labels
       agegrp: {"60+": ["60-69", "70+"]}
+      district: adjacent       # or: merge cells below min_cell into a neighbour
     min_cell: 5                # optional: cells with fewer respondents are an error
 
 (``margins`` may be a mapping ``variable -> {category: total}`` or a list of entries
@@ -40,6 +41,8 @@ __all__ = ["Margin", "MarginSet", "PreparedMargin", "load_margins", "as_margin_s
            "prepare_margins", "category_label"]
 
 DEFAULT_TOLERANCE = 1e-6
+#: The automatic collapsing rule: merge sparse categories into a neighbour (margin order).
+ADJACENT = "adjacent"
 TOTAL_COLUMN = "total"
 
 
@@ -52,13 +55,6 @@ def category_label(value: Any) -> str:
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _labels(series: pd.Series) -> pd.Series:
-    # Map the distinct values only (fast on a million rows), keep NA as NA.
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    labels = np.array([category_label(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(labels[codes], index=series.index)
 
 
 @dataclass(frozen=True)
@@ -178,14 +174,7 @@ def _margin_set_from_mapping(doc: Mapping, source: str | None) -> MarginSet:
             margins.append(_margin_from_entry(entry, f"margins[{i}]", source))
     else:
         raise ConfigError("'margins' must be a mapping or a list", file=source)
-    collapse = doc.get("collapse") or {}
-    if not isinstance(collapse, Mapping) or not all(isinstance(v, Mapping)
-                                                    for v in collapse.values()):
-        raise ConfigError("'collapse' must map variable -> {new_label: [old labels]}",
-                          file=source, key="collapse")
-    collapse_clean = {str(var): {category_label(new): [category_label(o) for o in olds]
-                                 for new, olds in rule.items()}
-                      for var, rule in collapse.items()}
+    collapse_clean = _clean_collapse(doc.get("collapse") or {}, source)
     try:
         min_cell = int(doc.get("min_cell", 1))
         tolerance = float(doc.get("tolerance", DEFAULT_TOLERANCE))
@@ -291,9 +280,7 @@ def as_margin_set(margins: Any, collapse: Mapping | None = None,
         raise UsageError("margins must be a MarginSet, Margin(s), a path, or "
                          "{variable: {category: total}}")
     if collapse is not None:
-        ms = MarginSet(ms.margins, {str(k): {category_label(n): [category_label(o) for o in olds]
-                                             for n, olds in v.items()}
-                                    for k, v in collapse.items()}, ms.min_cell, ms.tolerance)
+        ms = MarginSet(ms.margins, _clean_collapse(collapse, None), ms.min_cell, ms.tolerance)
     if min_cell is not None:
         ms = MarginSet(ms.margins, ms.collapse, int(min_cell), ms.tolerance)
     if tolerance is not None:
@@ -306,11 +293,58 @@ def _collapse_hint(variable: str, category: str, others: Sequence[str]) -> str:
     target = f"{category}+{near[0]}" if near else f"{category}_merged"
     members = [category, *near]
     return (f"declare a collapsing rule, e.g. collapse: {{{variable}: {{\"{target}\": "
-            f"{members}}}}}, or fix the margin/data")
+            f"{members}}}}} (or collapse: {{{variable}: {ADJACENT}}} with min_cell), or fix "
+            "the margin/data")
 
 
-def _collapse_map(rule: Mapping[str, list[str]]) -> dict[str, str]:
+def _collapse_map(rule: Mapping[str, list[str]] | str) -> dict[str, str]:
+    if isinstance(rule, str):
+        return {}
     return {old: new for new, olds in rule.items() for old in olds}
+
+
+def _clean_collapse(collapse: Any, source: str | None) -> dict:
+    """``variable -> {new: [old, ...]}`` or ``variable -> "adjacent"``, labels normalised."""
+    if not isinstance(collapse, Mapping):
+        raise ConfigError("'collapse' must map variable -> {new_label: [old labels]} or "
+                          f"'{ADJACENT}'", file=source, key="collapse")
+    clean: dict[str, Any] = {}
+    for var, rule in collapse.items():
+        if rule == ADJACENT:
+            clean[str(var)] = ADJACENT
+        elif isinstance(rule, Mapping) and all(isinstance(v, (list, tuple))
+                                               for v in rule.values()):
+            clean[str(var)] = {category_label(new): [category_label(o) for o in olds]
+                               for new, olds in rule.items()}
+        else:
+            raise ConfigError("a collapse rule must be {new_label: [old labels]} or "
+                              f"'{ADJACENT}'", file=source, key="collapse", variable=var)
+    return clean
+
+
+def _adjacent_rule(var: str, order: Sequence[str], counts: Mapping[str, int],
+                   min_cell: int) -> dict[str, str]:
+    """Merge categories with fewer than ``min_cell`` respondents into a neighbour.
+
+    The declared rule ``collapse: {var: adjacent}``: categories are taken in the margin's
+    order (ordinal categories such as age groups are declared in order); repeatedly the
+    sparsest category below ``min_cell`` is merged with the sparser of its two neighbours.
+    Merged labels join the old ones with ``+`` (``"60-69+70+"``).
+    """
+    groups = [[c] for c in order]
+    sizes = [counts.get(c, 0) for c in order]
+    while len(groups) > 1 and min(sizes) < max(min_cell, 1):
+        i = int(np.argmin(sizes))
+        if i == 0:
+            j = 1
+        elif i == len(groups) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if sizes[i - 1] <= sizes[i + 1] else i + 1
+        lo, hi = min(i, j), max(i, j)
+        groups[lo:hi + 1] = [groups[lo] + groups[hi]]
+        sizes[lo:hi + 1] = [sizes[lo] + sizes[hi]]
+    return {old: "+".join(g) for g in groups if len(g) > 1 for old in g}
 
 
 def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = True,
@@ -339,6 +373,7 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
     # Factorize each variable once; labels, collapsing and matching work on the (few)
     # distinct values, rows only ever see integer codes.
     coded: dict[str, tuple[np.ndarray, list[str]]] = {}
+    resolved: dict[str, dict[str, str]] = {}  # variable -> old label -> new label
     for var in needed:
         raw_codes, uniques = pd.factorize(data[var], use_na_sentinel=True)
         missing = raw_codes < 0
@@ -348,8 +383,23 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
                              "variable", {"variable": var, "row": first + 1},
                              "impute or recode them to a category before weighting"))
             continue
-        rule = _collapse_map(ms.collapse.get(var, {}))
-        labels = [rule.get(category_label(u), category_label(u)) for u in uniques]
+        raw_labels = [category_label(u) for u in uniques]
+        if ms.collapse.get(var) == ADJACENT:
+            singles = [m for m in ms.margins if m.variables == (var,)]
+            if not singles:
+                problems.append((ConfigError, f"collapse '{ADJACENT}' needs a margin of "
+                                 "this variable alone (its order)", {"variable": var,
+                                                                      "key": "collapse"},
+                                 "add the single-variable margin or list the merges"))
+                continue
+            n_by_label = dict(zip(raw_labels, np.bincount(raw_codes,
+                                                          minlength=len(raw_labels))))
+            rule = _adjacent_rule(var, [k[0] for k in singles[0].totals], n_by_label,
+                                  ms.min_cell)
+        else:
+            rule = _collapse_map(ms.collapse.get(var, {}))
+        resolved[var] = rule
+        labels = [rule.get(lab, lab) for lab in raw_labels]
         distinct = list(dict.fromkeys(labels))
         position = {lab: i for i, lab in enumerate(distinct)}
         remap = np.array([position[lab] for lab in labels], dtype=np.int64)
@@ -365,8 +415,7 @@ def prepare_margins(data: pd.DataFrame, margins: Any, *, check_totals: bool = Tr
         # Collapse the margin's own categories by the same rule, summing totals.
         totals: dict[tuple[str, ...], float] = {}
         for key, total in m.totals.items():
-            new = tuple(_collapse_map(ms.collapse.get(v, {})).get(k, k)
-                        for v, k in zip(m.variables, key))
+            new = tuple(resolved[v].get(k, k) for v, k in zip(m.variables, key))
             totals[new] = totals.get(new, 0.0) + total
         row_code, var_labels = coded[m.variables[0]]
         combos = [(lab,) for lab in var_labels]

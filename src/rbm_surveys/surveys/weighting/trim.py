@@ -146,7 +146,9 @@ def trim(design: Any, lower: float | None = None, upper: float | None = None, *,
         if np.any(np.isnan(new)):
             new = W2.copy()
     new_w = new[:, 0]
+    previous = getattr(design, "weighting_report", None)
     report = WeightingReport.build(step="trim", method=redistribute, weights=new_w, before=w,
+                                   prepared=list(getattr(previous, "prepared", ())),
                                    iterations=iterations, converged=converged,
                                    share_trimmed=float(trimmed.mean()), warnings=tuple(found))
     if is_replicate(design):
