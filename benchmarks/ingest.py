@@ -156,7 +156,8 @@ def main() -> None:
     if not (reuse and xlsx.exists()):
         df = make_frame(args.rows) if df is None else df
         t = time.perf_counter()
-        write_xlsx(df, xlsx)
+        write_xlsx(df, xlsx.with_suffix(".part.xlsx"))
+        xlsx.with_suffix(".part.xlsx").rename(xlsx)  # only a complete file is reused
         print(f"generated XLSX in {time.perf_counter() - t:.1f}s", flush=True)
     print(f"XLSX file: {xlsx.stat().st_size / 1e6:.0f} MB", flush=True)
     measure("read_export xlsx", "read_export", xlsx)

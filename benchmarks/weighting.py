@@ -1,7 +1,8 @@
 """Benchmark: rake 1,000,000 rows to sex (2) x age group (5) x district (20) margins.
 
 Prints, for rbm_surveys and for each peer installed (svy, samplics, ipfn; ``pip install svy
-samplics ipfn``), the seconds to rake (median of --repeat runs, data already in memory), the
+samplics ipfn``), the seconds to rake (median of --repeat runs, data already in memory, after
+an untimed warm-up on 2,000 rows), the
 iterations, the largest relative margin gap reached, and the ratio peer / rbm_surveys, all
 run on the same data in the same run. Each peer runs in its own subprocess with a time box
 (``--timeout``), so a slow or missing peer is reported, not fatal.
@@ -105,6 +106,8 @@ RUNNERS = {"rbm_surveys": run_rbm, "svy": run_svy, "samplics": run_samplics, "ip
 
 def child(name: str, rows: int, repeat: int) -> None:
     df, margins = make_data(rows)
+    small, small_margins = make_data(2_000)
+    RUNNERS[name](small, small_margins)  # warm-up (imports, caches) on a small sample, untimed
     times, iters, w = [], None, None
     for _ in range(repeat):
         secs, iters, w = RUNNERS[name](df, margins)

@@ -138,3 +138,16 @@ def test_docs_without_action_shows_help(capsys):
     assert main(["docs"]) == 2
     out = capsys.readouterr().out
     assert "read" in out and "score" in out and "rubrics" in out
+
+
+def test_score_into_a_file_instead_of_a_folder_is_one_line_error(tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    doc.write_text(PLAN[0])
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    rubric = list_rubrics()["id"].iloc[0]
+    assert main(["docs", "score", str(doc), "--rubric", rubric, "--out", str(blocker),
+                 "--jobs", "1", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the results" in err and "Traceback" not in err
+    assert blocker.read_text() == "not a folder"

@@ -166,3 +166,9 @@ def test_layout_leaders_and_tables_are_not_garbled():
     budget = "\n".join(f"{i}.{i} | 1,234.5 | 2,345.6 | (12.5%)" for i in range(1, 30))
     assert garbled_reason(toc) == garbled_reason(form) == garbled_reason(budget) == ""
     assert garbled_reason("%$#@!&*()<>{}[]" * 10).startswith("garbled")
+
+
+def test_arabic_table_of_amounts_is_not_taken_for_reversed_digits():
+    amounts = " ".join(str(n) for n in (3540, 1102, 4875, 6230, 7311, 5486, 8123, 9640))
+    page = "الميزانية السنوية للمدينة حسب القطاع بالدينار " + amounts
+    assert reversed_digits(page) == ""

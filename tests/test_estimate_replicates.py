@@ -117,3 +117,20 @@ def test_with_weights_and_calibration_contract(oracle):
                                2 * d.total("enroll")["estimate"].iloc[0])
     with pytest.raises(ValueError):
         d.weights[0] = 1.0                                     # designs are immutable
+
+
+def test_replicate_quantiles_match_r(oracle, data_dir):
+    """Woodruff intervals on replicate designs. Reference: R survey 4.1-1,
+    svyquantile(~api00, as.svrepdesign(dclus1), c(0.25, 0.5)) and
+    svyquantile(~api00, as.svrepdesign(dstrat, type="JKn"), 0.5, qrule="school")."""
+    _, _, clus1 = oracle
+    r = SurveyDesign(clus1, weights="pw", ids="dnum", fpc="fpc").replicate("jk1")
+    q = r.quantile("api00", [0.25, 0.5])
+    np.testing.assert_allclose(q[["estimate", "ci_low", "ci_high"]].to_numpy(),
+                               [[552, 482, 629], [652, 552, 720]])
+    np.testing.assert_allclose(q["se"], [34.2691422014350, 39.1647339444971], rtol=1e-12)
+    strat = _read(data_dir / "oracle" / "data" / "apistrat.csv", dtype={"cds": str})
+    rs = SurveyDesign(strat, weights="pw", strata="stype", fpc="fpc").replicate("jkn")
+    q = rs.quantile("api00", 0.5, rule="school").iloc[0]
+    assert (q["estimate"], q["ci_low"], q["ci_high"], q["df"]) == (668, 642, 694, 197)
+    np.testing.assert_allclose(q["se"], 13.1840557881618, rtol=1e-12)

@@ -7,7 +7,6 @@ passages split on sentence punctuation), for tests that need exact control of pa
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -59,7 +58,7 @@ criteria:
     label: Participation
     evidence:
       en:
-        phrases: [public participation, public consultation]
+        phrases: [public participation, public consultation, participation]
         negative: [was cancelled]
       zh:
         phrases: [公众参与]
@@ -111,6 +110,15 @@ def test_phrase_offsets_and_pages(mini):
     assert v.loc["participation", "pages"] == "2"
 
 
+def test_match_inside_a_longer_match_counts_once(mini):
+    doc = make_document(["Public participation matters. Participation is open."])
+    ev = find_evidence(doc, mini).table
+    part = ev[ev["criterion"] == "participation"]
+    assert [doc.text[a:b] for a, b in zip(part["start"], part["end"])] == [
+        "Public participation", "Participation"]
+    assert list(part["rule"]) == ["en.phrases[0]", "en.phrases[2]"]
+
+
 def test_negative_term_vetoes_match_in_same_passage(mini):
     doc = make_document(["The public consultation was cancelled. Nothing else."])
     s = score_document(doc, mini)
@@ -133,7 +141,9 @@ def test_cooccurrence_window(mini):
     near = make_document(["Women may own land in their own name."])
     far = make_document(["Women are a majority of farmers in the region and in the country "
                          "and they also work on land."])
-    assert (find_evidence(near, mini).table["criterion"] == "women_land").sum() == 1
+    hit = find_evidence(near, mini).table.query("criterion == 'women_land'")
+    assert len(hit) == 1 and hit["rule"].iloc[0] == "en.cooccur[0]"
+    assert near.text[hit["start"].iloc[0]:hit["end"].iloc[0]] == "Women may own land"
     assert (find_evidence(far, mini).table["criterion"] == "women_land").sum() == 0
 
 
@@ -153,6 +163,15 @@ def test_chinese_character_sequences(mini):
     assert doc.text[row["start"]:row["end"]] == "公众参与"
     assert row["page"] == 1
     assert ev.loc[ev["criterion"] == "targets", "page"].tolist() == [2]
+
+
+def test_arabic_conjunction_split_keeps_offsets():
+    rubric = load_rubric("igutp")
+    doc = make_document(["تعزيز الشفافية والمساءلة في التخطيط."], language="ar")
+    ev = find_evidence(doc, rubric).table
+    gov = ev[ev["criterion"] == "a2_governance"]
+    assert [doc.text[a:b] for a, b in zip(gov["start"], gov["end"])] == ["الشفافية",
+                                                                         "المساءلة"]
 
 
 def test_uncovered_language_is_not_determinable(mini):
@@ -178,6 +197,8 @@ def _standards(text: str):
     ("二氧化硫24小时平均浓度限值为150微克/立方米。", [("SO2", "24-hour", 150.0, "µg/m³")]),
     ("一氧化碳（CO）24小时平均浓度限值为4毫克/立方米。", [("CO", "24-hour", 4.0, "mg/m³")]),
     ("The 8-hour standard for ozone is 70 ppb.", [("O3", "8-hour", 70.0, "ppb")]),
+    ("الحد الأقصى للتركيز السنوي من PM2.5 هو 25 ميكروغرام/م3، والحد اليومي هو ٥٠ ميكروغرام/م3.",
+     [("PM2.5", "annual", 25.0, "µg/m³"), ("PM2.5", "24-hour", 50.0, "µg/m³")]),
     # a sentence about PM10 does not lend its pollutant to the next sentence
     ("PM10 is discussed here. The annual limit is 20 µg/m³.", []),
 ])

@@ -242,3 +242,34 @@ def test_weighted_quintiles_hand_case():
     # half of the weight (3 of 6) is reached at income 10
     assert q.tolist()[:4] == ["Q1", "Q2", "Q2", "Q2"]
     assert pd.isna(q.iloc[4])
+
+
+def test_missing_codes_are_not_disaggregation_levels():
+    frame = pd.DataFrame({"age": [30] * 4, "safe_night": ["safe", "unsafe", "safe", "safe"],
+                          "sex": ["female", "male", "refused", "female"]})
+    spec = _spec(SAFETY_INDICATORS, extra="disaggregations: [sex]")
+    res = run_indicators(frame.assign(_w=1.0), [spec], make_design(frame.assign(_w=1.0), "_w"),
+                         rules_=NO_SUPPRESSION)
+    levels = set(res.loc[res["disaggregation"] == "sex", "level"])
+    assert levels == {"female", "male"}
+    female = res[(res["indicator"] == "unodc") & (res["level"] == "female")]
+    assert female["estimate"].iloc[0] == pytest.approx(1.0)
+    assert female["ci_method"].iloc[0] == "korn-graubard"  # 100 % cell
+
+
+def test_numeric_codes_as_in_spss_exports():
+    """RMS-style numeric answers (1 Very safe … 98 DK, 99 refused) stored as floats."""
+    frame = pd.DataFrame({"age": [30.0] * 6, "saf01": [1.0, 2.0, 3.0, 4.0, 98.0, 99.0]})
+    spec = load_spec("n.yaml", text="""
+module: n
+universe: {when: {var: age, ">=": 18}}
+missing_codes: {dont_know: [98], refused: [99]}
+indicators:
+  - {id: rms, title: t, source: s, kind: proportion, missing: unhcr,
+     numerator: {var: saf01, in: [1, 2]}}
+  - {id: sdg, title: t, source: s, kind: proportion, missing: sdg,
+     numerator: {var: saf01, in: [1, 2]}}
+""")
+    out = _overall(frame, spec)
+    assert out.loc[("rms", "all"), "estimate"] == pytest.approx(2 / 4)
+    assert out.loc[("sdg", "all"), "estimate"] == pytest.approx(2 / 6)

@@ -74,3 +74,19 @@ def test_invalid_yaml_gives_line(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_spec(p)
     assert exc.value.where.get("line") is not None
+
+
+def test_variables_missing_from_data_are_named_together():
+    import pandas as pd
+
+    from rbm_surveys.errors import DataError
+    from rbm_surveys.surveys.indicators.run import run_indicators
+    from rbm_surveys.surveys.indicators.taylor import make_design
+
+    spec = load_spec(bundled_spec_paths()["safety"])
+    frame = pd.DataFrame({"age": [30, 40], "w": [1.0, 1.0], "sex": ["female", "male"]})
+    with pytest.raises(DataError) as exc:
+        run_indicators(frame, [spec], make_design(frame, "w"))
+    msg = str(exc.value)
+    assert "safe_night" in msg and "harass_place" in msg and "wg_seeing" in msg
+    assert exc.value.where["file"] == spec.path

@@ -97,3 +97,10 @@ def test_oversized_member_refused_by_declared_size(tmp_path, monkeypatch):
     monkeypatch.setattr(sniff, "MAX_MEMBER_BYTES", 10_000)  # a small limit instead of a 4 GB file
     err = _raises(path, match="declares 20,004 bytes")
     assert err.where["key"] == "form.csv"
+
+
+def test_ragged_csv_names_the_file(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text('"a";"b"\n"1";"2";"3";"4"\n"x\n')
+    err = _raises(path, match="malformed CSV")
+    assert err.where["file"] == str(path)

@@ -265,3 +265,16 @@ def test_xlsx_label_export_with_hxl_and_numeric_codes(tmp_path):
     assert d.main["n"].tolist()[::2] == [4, 6]
     assert d.codebook.issues[["row", "column", "value"]].to_dict("records") == [
         {"row": 4, "column": "n", "value": "x"}]
+
+
+def test_kobo_uid_version_is_not_compared_with_a_human_version(tmp_path, form):
+    rows = [r[:-4] + ["vGq3KcXb2nR8tPz5WmYd7A"] + r[-3:] for r in ROWS]
+    d = read_export(write_csv(tmp_path / "uid.csv", XML_HEADER, rows), form)
+    assert any("cannot compare" in w for w in d.warnings) and len(d.main) == 3
+
+
+def test_xlsx_with_repeat_without_form(tmp_path):
+    d = read_export(_xlsx_export(tmp_path))
+    assert set(d.tables) == {"main", "kids"}
+    assert d.tables["kids"]["_parent_index"].tolist() == [2, 2, 1]
+    assert d.main["services/water"].tolist()[0] == 1 and pd.isna(d.main["services/water"][1])

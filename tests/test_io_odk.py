@@ -101,3 +101,36 @@ def test_plain_central_csv(tmp_path, form):
     d = read_export(path, form)
     assert d.sources[0].kind == "odk-csv"
     assert d.main["income"].tolist()[0] == 10.5 and d.meta["main"]["FormVersion"][0] == "2024-1"
+
+
+NESTED = [["integer", "age", "Age", "Âge", "", ""],
+          ["begin_repeat", "kids", "Children", "Enfants", "", ""], ["text", "kname", "Name", "Nom", "", ""],
+          ["begin_repeat", "vaccines", "Vaccines", "Vaccins", "", ""], ["text", "vname", "Vaccine", "Vaccin", "", ""],
+          ["end_repeat", "", "", "", "", ""], ["end_repeat", "", "", "", "", ""]]
+
+
+def test_nested_repeats_central_and_kobo(tmp_path):
+    from test_io_forms import write_xlsx
+
+    form = make_form(tmp_path / "nested.xlsx", survey=NESTED, choices=[["yn", "yes", "Yes", "Oui"]])
+    main = _csv_bytes(["SubmissionDate", "age", "meta-instanceID", "KEY"],
+                      [["2024-01-01T00:00:00.000Z", "30", "uuid:a", "uuid:a"],
+                       ["2024-01-01T00:00:00.000Z", "40", "uuid:b", "uuid:b"]])
+    kids = _csv_bytes(["kname", "PARENT_KEY", "KEY"], [["Ana", "uuid:b", "uuid:b/kids[1]"],
+                                                       ["Cy", "uuid:a", "uuid:a/kids[1]"]])
+    vac = _csv_bytes(["vname", "PARENT_KEY", "KEY"], [["polio", "uuid:a/kids[1]", "uuid:a/kids[1]/vaccines[1]"],
+                                                      ["bcg", "uuid:b/kids[1]", "uuid:b/kids[1]/vaccines[1]"],
+                                                      ["mmr", "uuid:b/kids[1]", "uuid:b/kids[1]/vaccines[2]"]])
+    d = read_export(_zip(tmp_path / "n.zip", {"s.csv": main, "s-kids.csv": kids, "s-vaccines.csv": vac}), form)
+    v = d.tables["vaccines"]
+    assert set(v["_parent_table"]) == {"kids"} and v["_parent_index"].tolist() == [2, 1, 1]
+    # KoBo XLSX: _parent_table_name names the parent sheet
+    x = write_xlsx(tmp_path / "n.xlsx", {
+        "Nested": (["age", "_uuid", "_index"], [[30, "a", 1], [40, "b", 2]]),
+        "kids": (["kname", "_index", "_parent_table_name", "_parent_index"], [["Ana", 1, "Nested", 2], ["Cy", 2, "Nested", 1]]),
+        "vaccines": (["vname", "_index", "_parent_table_name", "_parent_index"],
+                     [["polio", 1, "kids", 2], ["bcg", 2, "kids", 1], ["mmr", 3, "kids", 1]])})
+    dx = read_export(x, form)
+    assert dx.tables["kids"]["_parent_table"].tolist() == ["main", "main"]
+    assert dx.tables["vaccines"]["_parent_table"].tolist() == ["kids"] * 3
+    assert dx.tables["vaccines"]["_parent_index"].tolist() == [2, 1, 1]

@@ -21,7 +21,7 @@ answers = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(CHOICES), uniqu
                    min_size=1, max_size=12)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=answers, layout=st.sampled_from(["both", "summary", "details"]))
 def test_select_multiple_layouts_agree(answers, layout):
     header, rows = ["hh/age", "_index"], []

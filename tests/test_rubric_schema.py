@@ -130,3 +130,23 @@ def test_rubric_path_env(tmp_path, monkeypatch):
     monkeypatch.setenv("RBM_RUBRIC_PATH", str(tmp_path))
     assert load_rubric("my_copy").id == "my_copy"
     assert "my_copy" in set(list_rubrics()["id"])
+
+
+def test_level_meanings_and_changelog(tmp_path):
+    r = load_rubric("who_aqg")
+    assert "interim target" in r.level_meaning("pm25_annual", "partial")
+    assert r.changelog[-1][0] == r.version
+    text = open(load_rubric("igutp").path, encoding="utf-8").read()
+    bad = text.replace("  partial: the principle is touched on once",
+                       "  maybe: the principle is touched on once").replace(
+        'version: "1.0.0"\n', 'version: "1.1.0"\n', 1)
+    path = tmp_path / "igutp_edit.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    problems = {p["key"]: p for p in info.value.problems}
+    assert "'maybe' is not a level" in problems["levels.maybe"]["problem"]
+    assert "add an entry for this version" in problems["changelog"]["problem"]
+    line_of = {ln: i + 1 for i, ln in enumerate(bad.splitlines())}
+    assert problems["levels.maybe"]["line"] == line_of[
+        "  maybe: the principle is touched on once"]

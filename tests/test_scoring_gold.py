@@ -28,15 +28,15 @@ def rows(gold_eval):
 
 
 def test_gold_covers_languages_and_rubrics(rows):
-    assert {r["language"] for r in rows} >= {"en", "fr", "es", "zh"}
+    assert {r["language"] for r in rows} >= {"en", "fr", "es", "zh", "ar"}
     assert {r["rubric"] for r in rows} == {"igutp", "ndc_urban", "who_aqg", "sdg5a2",
                                            "decentralization_basic_services"}
 
 
 def test_minimum_precision_and_recall(rows, gold_eval):
     m = gold_eval.metrics(rows)
-    # measured 2026-11-24 (rules tuned on this same set: in-sample): ALL precision 0.97,
-    # recall 1.00, exact level 0.91
+    # measured 2026-11-24 (rules tuned on this same set: in-sample): ALL precision 0.98,
+    # recall 1.00, exact level 0.93
     assert m["ALL"]["precision"] >= 0.9 and m["ALL"]["recall"] >= 0.9
     assert m["ALL"]["exact"] >= 0.75
     for rubric, v in m.items():

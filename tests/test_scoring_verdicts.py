@@ -132,3 +132,50 @@ def test_ranker_orders_evidence_but_not_verdicts(igutp):
     gov = [e for e in ranked.evidence if e["criterion"] == "a2_governance"]
     assert [e["rank_score"] for e in gov] == sorted((e["rank_score"] for e in gov),
                                                     reverse=True)
+
+
+def test_same_bytes_in_another_interpreter_with_another_hash_seed(igutp, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    doc = make_document(PLAN)
+    src = tmp_path / "in.pkl"
+    src.write_bytes(pickle.dumps((doc, igutp)))
+    code = ("import pickle, sys; from rbm_surveys import score_document; "
+            f"d, r = pickle.loads(open({str(src)!r}, 'rb').read()); "
+            "s = score_document(d, r); "
+            "sys.stdout.buffer.write(s.verdicts.to_csv(index=False).encode() "
+            "+ s.to_json().encode())")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env,
+                         check=True, timeout=120).stdout
+    assert out == _bytes(score_document(doc, igutp))
+
+
+def test_real_pdf_with_image_only_page(igutp, tmp_path):
+    """End to end: a PDF whose page 2 has no text layer (made with fpdf2, read by the reader)."""
+    from fpdf import FPDF
+
+    from rbm_surveys import read_document
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, PLAN[0])
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100, style="F")  # an image-like page: no text layer
+    pdf.add_page()
+    pdf.multi_cell(0, 6, PLAN[1])
+    path = tmp_path / "plan.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    assert doc.unreadable_pages == (2,)
+    s = score_document(doc, igutp)
+    v = s.verdicts.set_index("criterion")
+    assert v.loc["a2_governance", "level"] == "present"
+    assert v.loc["b3_resilience", "level"] == "present"
+    assert v.loc["b3_environment", "level"] == "not_determinable"
+    assert "absent" not in set(v["level"])
+    assert {e["page"] for e in s.evidence} == {1, 3}
+    assert all(doc.text[e["start"]:e["end"]] == e["text"] for e in s.evidence)

@@ -168,3 +168,17 @@ def test_inputs_are_not_modified(frame):
     nonresponse_adjust(frame, frame["w"].to_numpy(), "resp", "region")
     pd.testing.assert_frame_equal(frame, before)
     np.testing.assert_array_equal(design.weights, frame["w"].to_numpy())
+
+
+def test_trim_replicate_design_trims_every_replicate():
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame({"psu": np.repeat(np.arange(10), 8), "w": rng.lognormal(2, 0.8, 80)})
+    rep = SurveyDesign(df, weights="w", ids="psu").replicate("jk1")
+    before = np.asarray(rep.repweights)
+    t = trim(rep, upper=2.5, relative_to="median")
+    after = np.asarray(t.repweights)
+    np.testing.assert_allclose(after.sum(axis=0), before.sum(axis=0))
+    for j in range(before.shape[1]):
+        pos = before[:, j] > 0
+        assert after[pos, j].max() <= 2.5 * np.median(before[pos, j]) * (1 + 1e-9)
+    np.testing.assert_allclose(t.weights.sum(), df["w"].sum())

@@ -186,9 +186,17 @@ def write_batch(result: BatchResult, out_dir: str | os.PathLike) -> dict[str, Pa
     CSV text cells go through :func:`rbm_surveys.report.safe.safe_frame` (no formula can
     run when a reviewer opens them in Excel). Returns the paths written.
     """
+    out = Path(out_dir)
+    try:
+        return _write(result, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write the results ({exc.strerror or exc})", key=str(out),
+                         hint="give --out a folder you can write to") from None
+
+
+def _write(result: BatchResult, out: Path) -> dict[str, Path]:
     from rbm_surveys.report.safe import safe_frame
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = {name: out / name for name in ("verdicts.csv", "evidence.jsonl", "documents.csv",
                                            "failures.csv", "summary.jsonl")}

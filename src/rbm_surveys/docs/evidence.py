@@ -12,6 +12,8 @@ rubric runs on that one ``Doc``:
   first group (e.g. {"women"} near {"inheritance"});
 * ``applies_if``-> the criterion is not applicable unless one of these occurs.
 
+Arabic: the conjunction و joined to a word is split off by an extra tokenizer prefix rule.
+
 Chinese: spaCy's blank ``zh`` segments per character, so a phrase such as 公众参与 is matched
 as a character sequence, which is exactly a substring match on the text (no word segmenter
 or model is needed, and none is downloaded).
@@ -53,6 +55,14 @@ def blank(language: str):
 
     nlp = spacy.blank(language)
     nlp.max_length = _MAX_CHARS
+    if language == "ar":
+        # Arabic writes the conjunction wa- ("and") joined to the next word (والمساءلة):
+        # split it off so the phrase المساءلة matches. Phrases go through the same tokenizer,
+        # so a word that merely starts with و (وزارة) is split the same way on both sides.
+        from spacy.util import compile_prefix_regex
+
+        prefixes = [*nlp.Defaults.prefixes, r"و(?=\w\w)"]
+        nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     return nlp
 
 
@@ -129,7 +139,7 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
 
 
 _DOCS: OrderedDict = OrderedDict()
-_DOCS_MAX = 8
+_DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
 
 
 def _tokens(text: str, language: str):
@@ -165,7 +175,7 @@ def _warm_cache(nlp, text: str, language: str) -> None:
     it is itself a special case); the Doc is then built from the cache, with the same tokens.
     """
     seen = _WARM.setdefault(language, set())
-    if len(seen) > 2_000_000:  # bound the memory of a long-running process
+    if len(seen) > 500_000:  # bound the memory of a long-running process
         seen.clear()
     new = set(text.split()) - seen
     tokenizer = nlp.tokenizer
@@ -280,19 +290,23 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
         anchors = mine[mine[:, 4] == 0]
         if not len(anchors):
             continue
-        a = np.sort(anchors[:, 5])
-        lo, hi = a.copy(), a + 1
+        anchors = anchors[np.argsort(anchors[:, 5], kind="stable")]
+        a = anchors[:, 5]
+        lo, hi = a.copy(), anchors[:, 6].copy()  # the evidence span covers all terms found
         ok = np.ones(len(a), dtype=bool)
         for g in range(1, n_groups):
-            other = np.sort(mine[mine[:, 4] == g, 5])
+            grp = mine[mine[:, 4] == g]
+            grp = grp[np.argsort(grp[:, 5], kind="stable")]
+            other, other_end = grp[:, 5], grp[:, 6]
             if not len(other):
                 ok[:] = False
                 break
+            # nearest term of group g to each anchor (the one after it or the one before it)
             j = np.clip(np.searchsorted(other, a), 0, len(other) - 1)
             jm = np.clip(j - 1, 0, len(other) - 1)
-            near = np.where(np.abs(other[j] - a) <= np.abs(other[jm] - a), other[j], other[jm])
-            ok &= np.abs(near - a) <= window
-            lo, hi = np.minimum(lo, near), np.maximum(hi, near + 1)
+            pick = np.where(np.abs(other[j] - a) <= np.abs(other[jm] - a), j, jm)
+            ok &= np.abs(other[pick] - a) <= window
+            lo, hi = np.minimum(lo, other[pick]), np.maximum(hi, other_end[pick])
         k = int(ok.sum())
         parts.append((np.full(k, c_i), np.full(k, r_i), lo[ok], hi[ok]))
     ci, rule, ts, te = (np.concatenate(x).astype(np.int64) for x in zip(*parts))
@@ -338,13 +352,24 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
     cols["vetoed"], cols["veto_term"] = vetoed, veto_term
     cols["page"] = _page_numbers(document, cols["start"])
 
-    # deterministic order: criterion, start, end, rule; identical matches once
-    order = np.lexsort((cols["rule_i"], cols["end"], cols["start"], cols["ci"]))
+    # one mention counts once: a match inside a longer match of the same criterion ("economic
+    # development" inside "local economic development", or a phrase and a pattern on the same
+    # words) is dropped. Sort by criterion, start, longest first; a row is inside an earlier
+    # one when its end is not beyond the running maximum end of its criterion so far.
+    # Quantities are exempt: two values may share one pollutant mention.
+    order = np.lexsort((cols["rule_i"], -cols["end"], cols["start"], cols["ci"]))
     cols = {k: np.asarray(v)[order] for k, v in cols.items()}
     if n:
-        same = np.r_[False, (np.diff(cols["ci"]) == 0) & (np.diff(cols["start"]) == 0)
-                     & (np.diff(cols["end"]) == 0) & (np.diff(cols["rule_i"]) == 0)]
-        cols = {k: v[~same] for k, v in cols.items()}
+        text_q = cols["rule_i"] == 0  # rule 0 is "quantity"
+        width = len(document.text) + 1
+        key = np.where(text_q, -1, cols["ci"] * width + cols["end"])
+        prev_max = np.r_[-1, np.maximum.accumulate(key)[:-1]]
+        same_ci = np.r_[False, cols["ci"][1:] == cols["ci"][:-1]]
+        inside = ~text_q & same_ci & (prev_max >= key)
+        cols = {k: v[~inside] for k, v in cols.items()}
+        # deterministic output order: criterion, start, end, rule
+        order = np.lexsort((cols["rule_i"], cols["end"], cols["start"], cols["ci"]))
+        cols = {k: v[order] for k, v in cols.items()}
     cols["criterion"] = np.asarray(crit_ids, dtype=object)[cols["ci"]] if len(cols["ci"]) \
         else np.zeros(0, dtype=object)
     cols["rule"] = np.asarray(comp.rules, dtype=object)[cols["rule_i"]] if len(cols["ci"]) \

@@ -120,7 +120,11 @@ def read_document(path: str | Path, *, language: str | None = None,
         raise DocumentError(f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
                             file=file, hint="split the document, or raise max_bytes if it is "
                                             "genuine")
-    data = p.read_bytes()
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"the file cannot be read ({exc.strerror or exc})", file=file,
+                            hint="check the file's permissions") from None
     sha = sha256_bytes(data)
     from rbm_surveys.docs.sniff import sniff_kind
 

@@ -1,6 +1,6 @@
 """Air-quality standards in text: pollutant, averaging time, value and unit.
 
-Multilingual (en, fr, es, zh; the patterns are plain regular expressions over the text, so
+Multilingual (en, fr, es, zh, ar; the patterns are plain regular expressions over the text, so
 Chinese needs no word segmentation). Each value followed by a concentration unit is tied to
 the nearest pollutant named *before* it in the same passage and to the nearest averaging time
 in the same passage (either side). Values are converted to the unit of the guideline table
@@ -42,35 +42,37 @@ def molar_volume(temperature_c: float = 25.0, pressure_kpa: float = 101.325) -> 
 # Chemical formulas are matched case-sensitively ((?-i:…)): "co-operation" is not CO.
 _POLLUTANT_RX = [
     ("PM2.5", r"(?-i:[Pp][Mm]\s?2[.,·]5|PM₂\.₅)|particules fines|partículas finas|细颗粒物"
-              r"|fine particulate"),
+              r"|fine particulate|الجسيمات الدقيقة"),
     ("PM10", r"(?-i:[Pp][Mm]\s?10(?!\d)|PM₁₀)|可吸入颗粒物|particules? en suspension"
              r"|coarse particulate"),
     ("NO2", r"(?-i:NO\s?2(?!\d)|NO₂)|nitrogen dioxide|dioxyde d['’]azote"
-            r"|dióxido de nitrógeno|二氧化氮"),
+            r"|dióxido de nitrógeno|二氧化氮|ثاني أكسيد النيتروجين"),
     ("SO2", r"(?-i:SO\s?2(?!\d)|SO₂)|sulphur dioxide|sulfur dioxide|dioxyde de soufre"
-            r"|dióxido de azufre|二氧化硫"),
-    ("O3", r"(?-i:(?<![A-Za-z])O\s?3(?!\d)|O₃)|\bozone\b|\bozono\b|臭氧"),
+            r"|dióxido de azufre|二氧化硫|ثاني أكسيد الكبريت"),
+    ("O3", r"(?-i:(?<![A-Za-z])O\s?3(?!\d)|O₃)|\bozone\b|\bozono\b|臭氧|الأوزون"),
     ("CO", r"(?-i:(?<![A-Za-z])CO(?![A-Za-z0-9₂]))|carbon monoxide|monoxyde de carbone"
-           r"|monóxido de carbono|一氧化碳"),
+           r"|monóxido de carbono|一氧化碳|أول أكسيد الكربون"),
 ]
 _AVG_RX = [
     ("peak_season", r"peak[- ]season|saison de pointe|temporada alta|高峰季"),
     ("annual", r"annual|annuelle?|anual|yearly|1[- ]year|calendar year|année civile|"
-               r"año civil|年平均|年均"),
+               r"año civil|年平均|年均|السنوي|سنوي"),
     ("24-hour", r"24[- ]?(?:hours?|h\b|heures|horas)|daily|journali[eè]re|diari[oa]|"
-                r"24\s?小时|日平均|日均"),
-    ("8-hour", r"8[- ]?(?:hours?|h\b|heures|horas)|8\s?小时"),
-    ("1-hour", r"(?<![0-9])1[- ]?(?:hour|h\b|heure|hora)|hourly|horaire|1\s?小时|小时平均"),
+                r"24\s?小时|日平均|日均|24 ساعة|اليومي|يومي"),
+    ("8-hour", r"8[- ]?(?:hours?|h\b|heures|horas)|8\s?小时|8 ساعات"),
+    ("1-hour", r"(?<![0-9])1[- ]?(?:hour|h\b|heure|hora)|hourly|horaire|1\s?小时|小时平均"
+               r"|ساعة واحدة"),
     ("10-minute", r"10[- ]?(?:minutes?|min\b|minutos)|10\s?分钟"),
 ]
 # First characters of every alternative above: a lookahead on them lets the regex engine skip
 # most positions at once (about 6x faster than trying every alternative everywhere).
-_POLL_FIRST = "(?=[pfcndsom细可二臭一])"
-_AVG_FIRST = "(?=[pstaycdjh128年日高小])"
+_POLL_FIRST = "(?=[pfcndsom细可二臭一اثأ])"
+_AVG_FIRST = "(?=[pstaycdjh128年日高小اسي])"
 # A number (1,234.5 / 1 234,5 / 37.5 / 37,5) then a concentration unit.
 _UNIT_RX = (r"(?P<unit>[µμu]g\s?/\s?N?m\s?[³3]|microgram(?:me)?s? (?:per|par|por) "
             r"(?:cubic met(?:er|re)|mètre cube|metro cúbico)|mg\s?/\s?N?m\s?[³3]|ppb|ppm|"
-            r"微克\s?/\s?立方米|毫克\s?/\s?立方米)")
+            r"微克\s?/\s?立方米|毫克\s?/\s?立方米|مي[كك]رو[غج]رام\s?/\s?م\s?[³3]|"
+            r"مي[كك]رو[غج]رام لكل متر مكعب|مل[يل]?[غج]رام\s?/\s?م\s?[³3]|ملغ\s?/\s?م\s?[³3])")
 _VALUE_RX = re.compile(r"(?<![0-9A-Za-z.,])(?P<num>\d{1,4}(?:[.,]\d{1,3})?)\s?" + _UNIT_RX,
                        re.IGNORECASE)
 _POLL = re.compile(_POLL_FIRST + "(?:" + "|".join(
@@ -94,7 +96,7 @@ class Standard:
 
 def _norm_unit(u: str) -> str:
     u = u.lower().replace(" ", "")
-    if u.startswith("mg") or u.startswith("毫克"):
+    if u.startswith(("mg", "毫克", "مل")):
         return "mg/m³"
     if u in ("ppb", "ppm"):
         return u
@@ -112,7 +114,7 @@ def _matches(rx: re.Pattern, text: str, names: list[str], pos: int = 0,
 
 
 # Where a sentence ends: 。！？； or . ! ? ; before a space or line end (not "PM2.5", "37.5").
-_SENTENCE_END = re.compile(r"[。！？；]|[.!?;](?=\s|$)")
+_SENTENCE_END = re.compile(r"[。！？；؟]|[.!?;](?=\s|$)")
 
 
 def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None = None

@@ -19,13 +19,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 
 from rbm_surveys.errors import RubricError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "LEVELS",
@@ -137,6 +140,7 @@ class Criterion:
     level_rule: RuleSpec | None = None
     quantity: tuple[str, str] | None = None  # (pollutant, averaging time)
     evidence: tuple[tuple[str, LanguageRules], ...] = ()
+    levels: tuple[tuple[str, str], ...] = ()  # level -> what it means for this criterion
 
     def rules(self, language: str) -> LanguageRules | None:
         return dict(self.evidence).get(language)
@@ -164,6 +168,13 @@ class Rubric:
     quantity: tuple[tuple[str, Any], ...] = ()  # frozen quantity settings (editions, conditions)
     editions: tuple[str, ...] = ()
     negative: tuple[tuple[str, tuple[str, ...]], ...] = ()  # rubric-wide vetoes per language
+    levels: tuple[tuple[str, str], ...] = ()  # level -> what it means (rubric default)
+    changelog: tuple[tuple[str, str], ...] = ()  # version -> what changed
+
+    def level_meaning(self, criterion: str, level: str) -> str:
+        """What ``level`` means for ``criterion`` (its own wording, else the rubric's)."""
+        c = next(c for c in self.criteria if c.id == criterion)
+        return dict(c.levels).get(level) or dict(self.levels).get(level, "")
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -267,9 +278,9 @@ class _Problems:
 # --------------------------------------------------------------------------- validation
 _TOP = {"id", "title", "version", "source", "verified", "unverified", "approximation",
         "languages", "level_rule", "aggregate", "indicator", "criteria", "quantity",
-        "negative", "description"}
+        "negative", "description", "levels", "changelog"}
 _CRIT = {"id", "label", "description", "group", "weight", "verified", "unverified",
-         "level_rule", "quantity", "evidence"}
+         "level_rule", "quantity", "evidence", "levels"}
 _LANG_RULES = {"phrases", "patterns", "negative", "cooccur", "applies_if"}
 
 
@@ -435,6 +446,26 @@ def _validate(data: Any, p: _Problems, file: str) -> dict[str, Any]:
                 p.add(("indicator", k), "unknown key; expected label, threshold, compare, "
                       "source")
 
+    out["levels"] = _levels(p, data.get("levels"), ("levels",))
+    changelog = []
+    raw_log = data.get("changelog") or []
+    if not isinstance(raw_log, list):
+        p.add(("changelog",), "must be a list of {version: '1.0.1', note: what changed}")
+        raw_log = []
+    for i, entry in enumerate(raw_log):
+        if not (isinstance(entry, dict) and isinstance(entry.get("version"), str)
+                and isinstance(entry.get("note"), str)):
+            p.add(("changelog", i), "must be {version: '1.0.1', note: what changed} (quoted "
+                  "version)")
+        else:
+            for k in sorted(set(entry) - {"version", "note", "date"}):
+                p.add(("changelog", i, k), "unknown key (quote a note that contains commas)")
+            changelog.append((entry["version"], entry["note"]))
+    if changelog and isinstance(ver, str) and changelog[-1][0] != ver:
+        p.add(("changelog",), f"the last entry is version {changelog[-1][0]!r} but the rubric "
+              f"is version {ver!r}: add an entry for this version")
+    out["changelog"] = tuple(changelog)
+
     negative = []
     raw_neg = data.get("negative") or {}
     if not isinstance(raw_neg, dict):
@@ -515,6 +546,10 @@ def _validate(data: Any, p: _Problems, file: str) -> dict[str, Any]:
                     p.add(cpath + ("evidence", lang), "needs at least one of phrases, "
                           "patterns or cooccur")
                 rules.append((lang, r))
+        rule_name = (crule or out.get("level_rule") or RuleSpec("")).name
+        if rule_name == "rbm.level.quantity_band.v1" and qty is None:
+            p.add(cpath + ("id",), f"criterion {cid} uses {rule_name} but has no 'quantity' "
+                  "(pollutant and averaging time)")
         if qty is None:
             for lang in langs:
                 if lang not in ev:
@@ -526,10 +561,29 @@ def _validate(data: Any, p: _Problems, file: str) -> dict[str, Any]:
             weight=float(w) if isinstance(w, (int, float)) else 1.0,
             verified=cver if isinstance(cver, bool) else False,
             unverified=str(c.get("unverified", "")).strip(), level_rule=crule,
-            quantity=qty, evidence=tuple(rules)))
+            quantity=qty, evidence=tuple(rules),
+            levels=_levels(p, c.get("levels"), cpath + ("levels",))))
     out.update(criteria=tuple(crits), languages=langs, unverified=unverified,
                negative=tuple(negative), editions=editions)
     return out
+
+
+def _levels(p: _Problems, value: Any, path: tuple) -> tuple[tuple[str, str], ...]:
+    """Optional {level: what it means} mapping; keys must be levels."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        p.add(path, f"must map levels ({', '.join(LEVELS)}) to what they mean")
+        return ()
+    out = []
+    for k, v in value.items():
+        if k not in LEVELS:
+            p.add(path + (k,), f"{k!r} is not a level; levels are {', '.join(LEVELS)}")
+        elif not isinstance(v, str):
+            p.add(path + (k,), "must be text")
+        else:
+            out.append((k, " ".join(v.split())))
+    return tuple(out)
 
 
 def _validate_quantity(p: _Problems, q: Any) -> tuple[str, ...]:
@@ -661,10 +715,10 @@ def load_rubric(id_or_path: str | os.PathLike, edition: str | None = None) -> Ru
         level_rule=v["level_rule"], aggregate=v["aggregate"],
         indicator=_freeze(data["indicator"]), criteria=v["criteria"],
         quantity=_freeze(quantity) if quantity is not None else (), editions=editions,
-        negative=v["negative"])
+        negative=v["negative"], levels=v["levels"], changelog=v["changelog"])
 
 
-def list_rubrics() -> "pd.DataFrame":  # noqa: F821
+def list_rubrics() -> "pd.DataFrame":
     """Shipped (and $RBM_RUBRIC_PATH) rubrics as a table.
 
     Columns: ``id, version, title, source, edition, editions, n_criteria, languages,

@@ -220,19 +220,20 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         return np.bincount(pairs // width, minlength=k)
 
     page, rule = cols["page"], cols["rule"]
-    stats = dict({"criterion": ids, "n_evidence": distinct(cols["passage_i"]),
-                          "n_rules": distinct(cols["rule_i"]),
-                          "n_vetoed": np.bincount(cidx[~good], minlength=k),
-                          "pages": [";".join(map(str, np.unique(page[good & (cidx == i)])
-                                                 .tolist())) for i in range(k)],
-                          # kinds of rule that matched, e.g. "cooccur;phrases"
-                          "kinds": [";".join(sorted({_KIND.sub("", r) for r in
-                                                     rule[good & (cidx == i)].tolist()}))
-                                    for i in range(k)]})
-    stats = {key: np.asarray(v, dtype=object if key in ("criterion", "pages", "kinds")
-                             else np.int64) for key, v in stats.items()}
+    sel = [good & (cidx == i) for i in range(k)]  # a dozen criteria, not rows
+    stats = {
+        "criterion": np.asarray(ids, dtype=object),
+        "n_evidence": distinct(cols["passage_i"]).astype(np.int64),
+        "n_rules": distinct(cols["rule_i"]).astype(np.int64),
+        "n_vetoed": np.bincount(cidx[~good], minlength=k).astype(np.int64),
+        "pages": np.asarray([";".join(map(str, np.unique(page[m]).tolist())) for m in sel],
+                            dtype=object),
+        # kinds of rule that matched, e.g. "cooccur;phrases" (for level rules' `strong`)
+        "kinds": np.asarray([";".join(sorted({_KIND.sub("", r) for r in rule[m].tolist()}))
+                             for m in sel], dtype=object),
+    }
 
-    # 3. the level rule of each criterion (criterion override or the rubric's), per group
+    # the level rule of each criterion (its own or the rubric's), applied per rule
     specs = [c.level_rule or rubric.level_rule for c in crits]
     level = np.full(k, "absent", dtype=object)
     reason = np.full(k, "", dtype=object)
@@ -254,11 +255,12 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     unreadable = document.unreadable_pages
     ur_text = (f"pages {', '.join(map(str, unreadable))} unreadable" if unreadable else "")
     applicable = np.asarray([cand.applicable[c] for c in ids])
-    # 4. absence is not claimed when part of the document could not be read
+    # overrides, in the order of the module docstring's steps 4, 2, 1 (last one wins):
+    # absence is not claimed when part of the document could not be read
     nd = (level == "absent") & bool(unreadable)
     reason = np.where(nd, "no evidence on the readable pages; " + ur_text, reason)
     level = np.where(nd, "not_determinable", level)
-    # 2. applicability (unknowable when pages are unreadable, unless it is structural)
+    # applicability (unknowable when pages are unreadable, unless it is structural)
     na = ~applicable
     structural = np.asarray([c in cand.structural for c in ids], dtype=bool)
     na_nd = na & ~structural & bool(unreadable)
@@ -267,7 +269,7 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     level = np.where(na, np.where(na_nd, "not_determinable", "not_applicable"), level)
     reason = np.where(na, np.where(na_nd, na_text + " on the readable pages; " + ur_text,
                                    na_text), reason)
-    # 1. language
+    # language
     if not cand.language_covered:
         level = np.full(len(ids), "not_determinable", dtype=object)
         reason = np.full(len(ids), f"no evidence rules for language {cand.language!r} "

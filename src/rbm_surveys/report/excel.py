@@ -112,9 +112,7 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
             ("Design", first["design"]),
             ("Source of the rule", first["source"]),
             ("Specification", getattr(spec, "path", "") or ""),
-            ("Reporting rules", "n < 30 unweighted respondents: suppressed; CV > 30 % or "
-             "effective n < 30: flagged; 0 % and 100 % use Korn-Graubard intervals"
-             if reporting is None else str(reporting)),
+            ("Reporting rules", _rules_text(reporting)),
         ]
         for i, (k, v) in enumerate(notes, start=3):
             ws.cell(row=i, column=1, value=safe_cell(k)).font = bold
@@ -162,6 +160,15 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _rules_text(rules: Any) -> str:
+    min_n = getattr(rules, "min_n", 30)
+    max_cv = getattr(rules, "max_cv", 0.30)
+    min_eff = getattr(rules, "min_n_eff", 30)
+    ci = getattr(rules, "ci", "logit")
+    return (f"n < {min_n} unweighted respondents: suppressed; CV > {max_cv:.0%} or effective "
+            f"n < {min_eff:g}: flagged; {ci} 95% intervals, Korn-Graubard at 0% and 100%")
 
 
 def _format_table(ws, cols, *, header_row: int, first: int, last: int, bold, fill) -> None:

@@ -87,9 +87,10 @@ def factorize_sorted(values: Any) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = int(arr.min()), int(arr.max())
         span = hi - lo + 1
         if span <= max(4 * arr.size, 1 << 16):
-            shifted = arr.astype(np.intp)
+            shifted = arr.astype(np.intp, copy=False)
             if lo:
-                shifted -= lo
+                shifted = shifted - lo if shifted is arr else np.subtract(shifted, lo,
+                                                                         out=shifted)
             present = np.bincount(shifted, minlength=span) > 0
             lut = np.cumsum(present, dtype=np.int64).astype(np.int32) - 1
             labels = np.flatnonzero(present) + lo

@@ -33,9 +33,13 @@ def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return factorize_sorted(values)
 
 
-def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _pair(a: np.ndarray, b: np.ndarray, a_count: int | None = None) -> np.ndarray:
     """Integer code of the pair (a, b), in sorted order."""
-    key = a.astype(np.int64) * (int(b.max()) + 1 if len(b) else 1) + b
+    if a_count == 1:                             # a constant: the codes of b
+        return factorize_sorted(b)[0]
+    key = a.astype(np.int64)
+    key *= int(b.max()) + 1 if len(b) else 1
+    key += b
     return factorize_sorted(key)[0]
 
 
@@ -121,8 +125,9 @@ class SurveyDesign:
         stages: list[Stage] = []
         upper = np.zeros(n, dtype=np.int32)
         n_upper = 1
-        mult_rows = np.ones(n)
-        prob = np.ones(n)
+        mult_rows: Any = 1.0               # scalars until an fpc makes them vary by row
+        prob: Any = 1.0
+        prob_stage1: Any = 1.0
         self.has_fpc = bool(self.fpc_spec)
         for s in range(n_stages):
             if s < len(self.strata_columns) and self.strata_columns[s] is not None:
@@ -135,11 +140,11 @@ class SurveyDesign:
             else:
                 id_name = None
                 id_code = np.arange(n, dtype=np.int32)
-            group = _pair(upper, st_code)
+            group = _pair(upper, st_code, n_upper)
             if self.nest or s > 0:
                 # ids only unique within (upper cluster, stratum): R nest=TRUE, and the
                 # recursion by upper cluster in R's multistage for later stages
-                cluster = _pair(group, id_code) if self.nest else _pair(upper, id_code)
+                cluster = _pair(group, id_code) if self.nest else _pair(upper, id_code, n_upper)
             else:
                 cluster = id_code
             n_clusters = int(cluster.max()) + 1
@@ -158,18 +163,19 @@ class SurveyDesign:
             if s < len(self.fpc_spec):
                 f_rows, frac_rows = self._stage_fpc(self.fpc_spec[s], s, group, npsu)
             else:
-                f_rows, frac_rows = np.ones(n), np.ones(n)
+                f_rows, frac_rows = 1.0, 1.0
             cluster_f = np.ones(n_clusters)
             cluster_f[cluster] = f_rows
             g_first = np.zeros(n_groups, dtype=np.int64)
-            g_first[group] = np.arange(n)
+            g_first[group] = np.arange(n, dtype=np.int32)
             parent = None
             if s > 0:
                 parent = np.zeros(n_clusters, dtype=np.int64)
                 parent[cluster] = upper
             stages.append(Stage(number=s + 1, cluster=cluster, n_clusters=n_clusters,
                                 cluster_group=cluster_group, group_npsu=npsu, cluster_f=cluster_f,
-                                group_mult=mult_rows[g_first], group_upper=upper[g_first],
+                                group_mult=np.broadcast_to(mult_rows, (n,))[g_first],
+                                group_upper=upper[g_first],
                                 group_label=np.asarray(st_lab)[st_code[g_first]],
                                 parent=parent))
             prob = prob * frac_rows
@@ -177,7 +183,6 @@ class SurveyDesign:
                 prob_stage1 = frac_rows
             mult_rows = mult_rows * frac_rows
             upper, n_upper = cluster, n_clusters
-        del n_upper
         self._all_stages = stages
         self._dcheck = None
         if self.pps is not None and not (isinstance(self.pps, str) and self.pps == "brewer"):
@@ -200,7 +205,7 @@ class SurveyDesign:
                 w = 1.0 / p
             col = self.probs_column
         else:
-            w = 1.0 / prob
+            w = 1.0 / np.broadcast_to(prob, (n,))
             col = None
         self.weights = check_weights(np.ascontiguousarray(w, dtype=np.float64), col)
         self.weights.setflags(write=False)

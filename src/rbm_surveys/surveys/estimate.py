@@ -140,13 +140,16 @@ class _Vars:
             miss |= codes < 0
         return miss
 
-    def sums(self, keys: np.ndarray, n_keys: int, w: np.ndarray) -> np.ndarray:
-        """(width+1, n_keys) sums of w * column per key (w is 0 where a row is not used)."""
+    def sums(self, keys: np.ndarray, n_keys: int, w: np.ndarray,
+             scratch: bool = False) -> np.ndarray:
+        """(width+1, n_keys) sums of w * column per key (w is 0 where a row is not used).
+
+        ``scratch=True``: ``keys`` is a temporary int64 array the method may overwrite."""
         out = np.empty((self.width + 1, n_keys))
         sizes = [L for _, L in self.cat]
         if self.cat and not self.m_num and n_keys * int(np.prod(sizes)) <= 2 ** 25:
             # all categorical: ONE bincount on (key, level_1, ..., level_k), then margins
-            kc = keys.astype(np.int64, copy=True)
+            kc = keys if scratch and keys.dtype == np.int64 else keys.astype(np.int64)
             for codes, L in self.cat:
                 kc *= L
                 kc += np.maximum(codes, 0)
@@ -200,6 +203,14 @@ class _Linear:
     deff: np.ndarray
 
 
+def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarray:
+    """domain * n_clusters + cluster as one int64 array (no other temporaries)."""
+    key = domain.astype(np.int64)
+    key *= n_clusters
+    key += cluster
+    return key
+
+
 def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
             kind: str = "mean") -> _Linear:
@@ -216,7 +227,7 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num:
                     else design.psu)
     if base_cluster is not None:
         c = int(base_cluster.max()) + 1
-        s0 = vars_.sums(domc.astype(np.int64) * c + base_cluster, D * c, w_e).reshape(-1, D, c)
+        s0 = vars_.sums(_keys(domc, c, base_cluster), D * c, w_e, scratch=True).reshape(-1, D, c)
         dsum = s0.sum(axis=2)
     else:
         s0 = None
@@ -278,8 +289,8 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
     else:
         for i, stage in enumerate(design.stages):
             c = stage.n_clusters
-            s = s0 if i == 0 else vars_.sums(domc.astype(np.int64) * c + stage.cluster,
-                                             D * c, w_e).reshape(-1, D, c)
+            s = s0 if i == 0 else vars_.sums(_keys(domc, c, stage.cluster), D * c, w_e,
+                                             scratch=True).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
     if design._dcheck is not None:
         return pps_variance(design._dcheck, totals[0], design.variance)
@@ -357,12 +368,13 @@ def _table(design: Any, dom: _Domains, res: _Linear, variable: list, level: list
         low, high = wald_interval(res.theta, se, df_ci, level_conf)
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = se / np.abs(res.theta)
+        n_eff = res.n / res.deff                 # Kish effective sample size n/deff
     out = {"variable": variable, "level": level}
     for col in dom.by:
         out[col] = dom.frame[col].to_numpy()[d_idx]
     out.update({"estimate": res.theta, "se": se, "ci_low": low, "ci_high": high, "df": df_ci,
                 "deff": res.deff, "n": res.n.astype(np.int64), "n_weighted": res.n_weighted,
-                "cv": cv, "n_eff": res.n / res.deff,     # Kish effective sample size n/deff
+                "cv": cv, "n_eff": n_eff,
                 "statistic": statistic, "ci_method": ci,
                 "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
     return pd.DataFrame(out)
@@ -553,16 +565,13 @@ def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0
     """Quantiles with Woodruff intervals (R ``svyquantile``, survey >= 4.1).
 
     The interval for F(q) is a Wald interval (t with the domain's df) for the mean of
-    I(y <= q_hat); it is mapped back through the same quantile rule; SE = interval width /
-    (2 t). ``ci`` chooses the interval for F(q): mean | xlogit | asin | beta (R's
+    I(y <= q_hat), with Taylor or replicate variance as the design has; it is mapped back
+    through the same quantile rule; SE = interval width / (2 t). ``ci`` chooses the interval for F(q): mean | xlogit | asin | beta (R's
     ``interval.type``).
     """
     if rule not in QUANTILE_RULES:
         raise UsageError(f"rule={rule!r} is not supported", key="rule",
                          hint=f"use one of {', '.join(QUANTILE_RULES)}")
-    if getattr(design, "kind", "taylor") != "taylor":
-        raise UsageError("quantiles are only available on Taylor (SurveyDesign) designs",
-                         key="quantile", hint="estimate quantiles on the linearisation design")
     ci = _check_ci(ci, ("mean", "xlogit", "asin", "beta"))
     probs = np.atleast_1d(np.asarray(quantiles, dtype=float))
     if np.any((probs < 0) | (probs > 1)):

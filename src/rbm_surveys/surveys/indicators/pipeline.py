@@ -142,10 +142,10 @@ def _join_design(frame: pd.DataFrame, design_file: Path, cfg: dict) -> pd.DataFr
         raise ConfigError(f"PSU {dup!r} appears twice in the design file", file=str(design_file),
                           column=join, hint="one row per PSU")
     key = frame[join].astype("string")
-    look = table.assign(_key=table[join].astype("string")).set_index("_key")
-    unknown = ~key.isin(look.index)
+    pos = pd.Index(table[join].astype("string")).get_indexer(key)  # hash join, no row loop
+    unknown = pos < 0
     if unknown.any():
-        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        row = int(np.flatnonzero(unknown)[0])
         raise DataError(f"{int(unknown.sum())} respondent(s) have a {join} that the design file "
                         f"does not list (first: {key.iloc[row]!r})", column=join, row=row + 2,
                         file=str(design_file), hint="add the PSU to the design file or fix the "
@@ -153,7 +153,7 @@ def _join_design(frame: pd.DataFrame, design_file: Path, cfg: dict) -> pd.DataFr
     out = frame.copy()
     for c in need:
         if c != join:
-            out[c] = look.loc[key.to_numpy(), c].to_numpy()
+            out[c] = table[c].to_numpy()[pos]
     return out
 
 
@@ -270,7 +270,8 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
         run.outputs["csv"] = write_results_csv(run.results, out / "indicators.csv")
         run.outputs["xlsx"] = write_indicator_workbook(run.results, out / "indicators.xlsx",
                                                        specs=specs, sources=run.sources,
-                                                       weighting=run.weighting)
+                                                       weighting=run.weighting,
+                                                       reporting=cfg["reporting"])
         totals["write"] = time.perf_counter() - t
     run.timings = totals
     return run

@@ -21,6 +21,13 @@ __all__ = ["Answers", "RuleResult", "evaluate", "condition_vars", "apply_rule", 
            "distribution_categories"]
 
 
+def label_of(value) -> str:
+    """Text of a value as choice names are written: 98.0 (SPSS/Stata codes) → "98"."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class Answers:
     """Each variable coded once: category codes (−1 = no usable value) and missing reasons.
 
@@ -57,7 +64,7 @@ class Answers:
         raw = self.column(var)
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         codes = np.asarray(codes, dtype=np.int64)
-        labels = np.array([str(u) for u in uniques], dtype=object)
+        labels = np.array([label_of(u) for u in uniques], dtype=object)
         reason = np.full(len(raw), -1, dtype=np.int64)
         if var in self.reasons:
             rc, ru = pd.factorize(self.reasons[var], use_na_sentinel=True)
@@ -91,7 +98,7 @@ _OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.le
 def _compare(answers: Answers, var: str, op: str, target) -> tuple[np.ndarray, np.ndarray]:
     if op in ("in", "not_in"):
         codes, labels, _ = answers.codes(var)
-        hit = np.flatnonzero(np.isin(labels, [str(t) for t in target]))
+        hit = np.flatnonzero(np.isin(labels, [label_of(t) for t in target]))
         known = codes >= 0
         true = np.isin(codes, hit)
         if op == "not_in":

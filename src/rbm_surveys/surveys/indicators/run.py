@@ -45,8 +45,9 @@ class ReportingRules:
     level: float = 0.95
 
 
-def _levels(frame: pd.DataFrame, var: str, order: dict | None = None
-            ) -> tuple[np.ndarray, list[str]]:
+def _levels(frame: pd.DataFrame, var: str, order: dict | None = None,
+            missing_codes: frozenset = frozenset()) -> tuple[np.ndarray, list[str]]:
+    """Level code per row (−1: no level) and level labels; missing codes are not levels."""
     if var == "all":
         return np.zeros(len(frame), dtype=np.int64), ["all"]
     if var not in frame:
@@ -56,9 +57,11 @@ def _levels(frame: pd.DataFrame, var: str, order: dict | None = None
                           key="disaggregations", hint="name a question or derived variable")
     s = frame[var]
     raw_codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    uniq = [str(u) for u in uniques]
-    labels = rules.distribution_categories(pd.Series(uniq, dtype=object), (order or {}).get(var))
-    remap = np.array([labels.index(u) for u in uniq] + [-1], dtype=np.int64)
+    uniq = [rules.label_of(u) for u in uniques]
+    kept = [u for u in uniq if u not in missing_codes]
+    labels = rules.distribution_categories(pd.Series(kept, dtype=object), (order or {}).get(var))
+    remap = np.array([labels.index(u) if u in labels else -1 for u in uniq] + [-1],
+                     dtype=np.int64)
     return remap[np.asarray(raw_codes)], labels  # code −1 indexes the trailing −1
 
 
@@ -85,14 +88,16 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: Design,
     rr = rules_ or ReportingRules()
     parts = []
     for spec in specs:
+        _check_variables(frame, spec, derived_ready)
         if derived_ready:
             data = frame
             universe = rules.universe_mask(spec, rules.Answers(frame, reasons, spec.missing_codes))
         else:
             data, universe = prepare_frame(frame, spec, design.weights, reasons)
         answers = rules.Answers(data, reasons, spec.missing_codes)
-        dims = [("all", *_levels(data, "all"))] + [(v, *_levels(data, v, category_order))
-                                                   for v in spec.disaggregations]
+        codes_ = frozenset(c for cs in spec.missing_codes.values() for c in cs)
+        dims = [("all", *_levels(data, "all"))] + [
+            (v, *_levels(data, v, category_order, codes_)) for v in spec.disaggregations]
         components: dict[str, dict] = {}
         for ind in spec.indicators:
             if ind.kind == "average":
@@ -113,6 +118,29 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: Design,
     out["weights"] = weights_label or "weights as given"
     out["design"] = design.label
     return out[RESULT_COLUMNS]
+
+
+def _check_variables(frame: pd.DataFrame, spec: ModuleSpec, derived_ready: bool) -> None:
+    """Every variable the spec reads must be in the data: all missing ones named at once."""
+    from rbm_surveys.errors import DataError
+
+    derived = {d["name"] for d in spec.derived}
+    need = set(rules.condition_vars(spec.universe))
+    for ind in spec.indicators:
+        need |= set(rules.condition_vars(ind.numerator)) | set(rules.condition_vars(ind.when))
+        if ind.var:
+            need.add(ind.var)
+    need |= set(spec.disaggregations)
+    for d in spec.derived:
+        need |= {d["source"]} if "source" in d else set(d.get("domains", ()))
+    if not derived_ready:
+        need -= derived
+    missing = sorted(v for v in need if v not in frame)
+    if missing:
+        raise DataError(f"the data lacks variable(s) {', '.join(missing)} that the indicator "
+                        f"specification of module {spec.module!r} uses", file=spec.path or None,
+                        variable=missing[0], hint="check the specification against the form "
+                        "and the export (names are XLSForm field names)")
 
 
 def _rows(spec, ind, dim, labels, cats, p, var, n, nw, dropped, design, rr) -> pd.DataFrame:

@@ -75,10 +75,11 @@ def make_design(frame: pd.DataFrame, weights: str, strata: str | None = None,
         raise DataError(f"{int(bad.sum())} weight(s) are missing, zero or negative", column=weights,
                         row=row + 1, hint="give every respondent a positive weight")
     n = len(frame)
-    s = (pd.factorize(frame[strata].astype("string"), use_na_sentinel=False)[0]
+    s = (pd.factorize(frame[strata], use_na_sentinel=False)[0]
          if strata else np.zeros(n, dtype=np.int64))
     if ids:
-        psu = pd.factorize(pd.MultiIndex.from_arrays([s, frame[ids].astype("string")]))[0]
+        id_code = pd.factorize(frame[ids], use_na_sentinel=False)[0]
+        psu = pd.factorize(s * (int(id_code.max()) + 1) + id_code)[0]  # ids nested in strata
     else:
         psu = np.arange(n)
     n_psu = int(psu.max()) + 1 if n else 0
@@ -121,13 +122,21 @@ def _rake_stats(w, psu, n_psu, rake_codes) -> tuple:
     sizes = [int(c.max()) + 1 for c in rake_codes]
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     C = int(offsets[-1])
-    G = np.zeros((n_psu, C))
-    XtX = np.zeros((C, C))
+    G = np.zeros(n_psu * C)
+    XtX = np.zeros(C * C)
     for ca, oa in zip(rake_codes, offsets):
-        np.add.at(G, (psu, oa + ca), w)
+        G += np.bincount(psu * C + oa + ca, weights=w, minlength=n_psu * C)
         for cb, ob in zip(rake_codes, offsets):
-            np.add.at(XtX, (oa + ca, ob + cb), 1.0)
-    return G, np.linalg.pinv(XtX), offsets
+            XtX += np.bincount((oa + ca) * C + ob + cb, minlength=C * C)
+    # joint raking cell of each row, and which margin categories each joint cell belongs to:
+    # X'u is then one count per (joint cell, level) folded by M (C × J)
+    joint = np.ravel_multi_index(tuple(rake_codes), tuple(sizes))
+    J = int(np.prod(sizes))
+    cells = np.unravel_index(np.arange(J), tuple(sizes))
+    M = np.zeros((C, J))
+    for cm, om in zip(cells, offsets):
+        M[om + cm, np.arange(J)] = 1.0
+    return G.reshape(n_psu, C), np.linalg.pinv(XtX.reshape(C, C)), offsets, joint, M
 
 
 def domain_sums(design: Design, y: np.ndarray, d: np.ndarray, level: np.ndarray,
@@ -196,19 +205,17 @@ def _rake_projection(design, y, d, level, n_levels, p, nw, Z) -> np.ndarray:
     residual PSU totals are Z − G·β, G = PSU sums of w·X; X'u needs only counts of d·y and d
     per (margin category, domain level), since u = d·(y − p)/Σw·d.
     """
-    G, pinv, offsets = design.rake_stats
-    C = int(offsets[-1])
+    G, pinv, offsets, joint, M = design.rake_stats
+    J = M.shape[1]
     k = y.shape[1]
     ok = d & (level >= 0)
-    lev = level[ok]
-    Xtu = np.zeros((C, n_levels, k))
-    for codes, off in zip(design.rake_codes, offsets):
-        c = codes[ok] + off
-        idx = c * n_levels + lev
-        sd = np.bincount(idx, minlength=C * n_levels).reshape(C, n_levels)
-        for j in range(k):
-            sy = np.bincount(idx, weights=y[ok, j], minlength=C * n_levels).reshape(C, n_levels)
-            Xtu[:, :, j] += sy - p[None, :, j] * sd  # only this margin's columns are non-zero
+    idx = joint[ok] * n_levels + level[ok]
+    sd = np.bincount(idx, minlength=J * n_levels).reshape(J, n_levels)
+    yo = y[ok]
+    Xtu = np.empty((M.shape[0], n_levels, k))
+    for j in range(k):
+        sy = np.bincount(idx, weights=yo[:, j], minlength=J * n_levels).reshape(J, n_levels)
+        Xtu[:, :, j] = M @ (sy - p[None, :, j] * sd)
     with np.errstate(invalid="ignore", divide="ignore"):
         Xtu = np.nan_to_num(Xtu / nw[None, :, None])
     beta = np.tensordot(pinv, Xtu, axes=(1, 0))  # (C, L, k)

@@ -210,6 +210,11 @@ def _check_version(metas: dict[str, pd.DataFrame], codebook: Codebook, file: str
     if seen.empty:
         return []
     counts = seen.value_counts()
+    if codebook.version not in counts.index and _kobo_uid(counts.index) and not _kobo_uid([codebook.version]):
+        # KoBo's __version__ is a deployment uid (vXy…); a form whose settings hold a
+        # human version string cannot be compared with it — say so instead of refusing
+        return [f"{file}: cannot compare the export's {col} ({', '.join(counts.index[:3])}) with the "
+                f"form's version {codebook.version!r} (KoBo deployment uids); check it is the right form"]
     if codebook.version not in counts.index:
         raise ExportMismatchError(
             f"the export's {col} ({', '.join(counts.index[:5])}) is not the form's version "
@@ -220,6 +225,13 @@ def _check_version(metas: dict[str, pd.DataFrame], codebook: Codebook, file: str
         return [f"{file}: {int(others.sum())} submission(s) come from other form version(s) "
                 f"({', '.join(others.index[:5])}) than {codebook.version!r}"]
     return []
+
+
+_KOBO_UID = re.compile(r"^v[A-Za-z0-9]{16,}$")
+
+
+def _kobo_uid(values) -> bool:
+    return all(_KOBO_UID.match(str(v)) for v in values)
 
 
 def _link_kobo(tables: dict[str, pd.DataFrame], metas: dict[str, pd.DataFrame], raws: list[RawTable],

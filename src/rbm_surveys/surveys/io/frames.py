@@ -22,6 +22,7 @@ DATE_TYPES = frozenset({"date", "today"})
 DATETIME_TYPES = frozenset({"datetime", "start", "end", "dateTime"})
 _INFER_TYPES = frozenset({"calculate", "unknown", "hidden"})  # numeric if every value is
 _META_TIMES = ("_submission_time", "SubmissionDate")
+_CSV_TEXT = pd.StringDtype("pyarrow")  # what kobo.read_csv gives text columns
 _BOOL01 = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
 
 
@@ -139,14 +140,15 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
 # -- helpers --------------------------------------------------------------------------------
 
 def _blank_to_na(s: pd.Series) -> pd.Series:
+    """Text with blank cells as <NA>. The CSV readers already null empty cells (their
+    ``string[pyarrow]`` output), so only whitespace-only cells are looked for there."""
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        t = s.astype("string")
-        blank = t.str.len() == 0
-        if not blank.any():  # fast path: the CSV readers already turned "" into NA
-            blank = t.str.isspace()
-            if not blank.any():
-                return t
-        return t.mask((t.str.strip() == "").fillna(False))
+        from_csv = s.dtype == _CSV_TEXT
+        t = s if from_csv else s.astype("string")
+        blank = t.str.isspace().fillna(False)
+        if not from_csv:
+            blank |= (t == "").fillna(False)
+        return t.mask(blank) if blank.any() else t
     return s
 
 

@@ -22,7 +22,7 @@ __all__ = ["read_xlsx", "read_csv", "sniff_delimiter"]
 
 #: cells read as empty: blank, and legacy KoBoCAT's not-applicable marker (reference §1.6)
 NA_VALUES = ["", "n/a"]
-_SAMPLE = 1 << 16
+_SAMPLE = 1 << 20  # also holds a 1,000-column label header
 
 
 def read_xlsx(path: Path) -> list[RawTable]:
@@ -77,49 +77,60 @@ def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = No
                               hint="download the export again")
     sep = sniff_delimiter(first[0])
     header = next(csv.reader([first[0]], delimiter=sep), [])
-    as_text = None
-    if numeric is not None:
-        num = numeric(header)
-        if num and len(set(header)) == len(header):
-            as_text = {c: str for c in header if c not in num}
+    num = numeric(header) if numeric is not None else set()
     src = io.BytesIO(data) if data is not None else path
     try:
-        df = _read(src, sep, encoding, as_text)
+        df = _read(src, sep, encoding, header, num)
     except UnicodeDecodeError:
         # the sample was UTF-8 but a later byte is not: detect on the whole file
         raw = data if data is not None else Path(path).read_bytes()
         encoding, warning = decode_check(raw, path, complete=True)
-        df = _read(io.BytesIO(raw), sep, encoding, as_text)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise FileFormatError(f"malformed CSV ({exc})", file=str(path),
-                              hint="check quoting; re-download the export") from exc
+        df = _read(io.BytesIO(raw), sep, encoding, header, num)
+    except FileFormatError as exc:
+        raise exc.at(file=str(path)) from None
     return _drop_hxl(RawTable(name, df, 1, None)), warning, sep
 
 
-def _read(src, sep: str, encoding: str, as_text: dict | None = None) -> pd.DataFrame:
-    if as_text is not None:
-        try:
-            return pd.read_csv(src, sep=sep, dtype=as_text, keep_default_na=False,
-                               na_values=NA_VALUES, encoding=encoding, engine="pyarrow")
-        except Exception:  # noqa: BLE001 - a number column with a bad cell: read all as text
-            if hasattr(src, "seek"):
-                src.seek(0)
+def _read(src, sep: str, encoding: str, header: list[str], numeric: set[str]) -> pd.DataFrame:
+    """pyarrow's CSV reader on all cores, typed from the form (numbers native, the rest text so
+    "007" stays "007"); pandas' C parser as the fallback that names bad rows."""
+    attempts = [numeric, set()] if numeric else [set()]
+    if len(set(header)) == len(header):
+        for num in attempts:
+            try:
+                return _read_arrow(src, sep, encoding, header, num)
+            except UnicodeDecodeError:
+                raise
+            except Exception:  # noqa: BLE001 - a bad number cell (retry as text), ragged rows …
+                _rewind(src)
     try:
-        # pyarrow parses on all cores; every cell stays text so "007" stays "007"
         return pd.read_csv(src, sep=sep, dtype=str, keep_default_na=False, na_values=NA_VALUES,
-                           encoding=encoding, engine="pyarrow")
+                           encoding=encoding, engine="c")
     except UnicodeDecodeError:
         raise
-    except Exception:  # noqa: BLE001 - pyarrow is stricter (ragged rows); the C engine reports rows
-        if hasattr(src, "seek"):
-            src.seek(0)
-        try:
-            return pd.read_csv(src, sep=sep, dtype=str, keep_default_na=False, na_values=NA_VALUES,
-                               encoding=encoding, engine="c")
-        except UnicodeDecodeError:
-            raise
-        except Exception as exc:
-            raise FileFormatError(f"malformed CSV ({exc})", hint="check quoting; re-download the export") from exc
+    except Exception as exc:
+        raise FileFormatError(f"malformed CSV ({exc})", hint="check quoting; re-download the export") from exc
+
+
+def _read_arrow(src, sep: str, encoding: str, header: list[str], numeric: set[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    read = pcsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding)
+    types = {c: pa.float64() if c in numeric else pa.string() for c in header}
+    convert = pcsv.ConvertOptions(column_types=types, null_values=NA_VALUES, strings_can_be_null=True,
+                                  quoted_strings_can_be_null=True)
+    table = pcsv.read_csv(src, read_options=read, parse_options=pcsv.ParseOptions(delimiter=sep),
+                          convert_options=convert)
+    if table.column_names != header:
+        raise ValueError("header differs from the sniffed one")
+    mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype()}
+    return table.to_pandas(types_mapper=mapping.get)
+
+
+def _rewind(src) -> None:
+    if hasattr(src, "seek"):
+        src.seek(0)
 
 
 def _drop_hxl(raw: RawTable) -> RawTable:

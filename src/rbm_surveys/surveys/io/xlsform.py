@@ -75,7 +75,15 @@ class Codebook:
         return hit.iloc[0]
 
     def choice_names(self, list_name: str) -> list[str]:
-        return self.choices.loc[self.choices["list_name"] == list_name, "name"].tolist()
+        return list(self._choices_by_list().get(list_name, ()))
+
+    def _choices_by_list(self) -> dict[str, tuple[str, ...]]:
+        # cached: readers ask once per column, forms have hundreds of select questions
+        cache = self.__dict__.get("_by_list")
+        if cache is None:
+            cache = {k: tuple(g) for k, g in self.choices.groupby("list_name", sort=False)["name"]}
+            object.__setattr__(self, "_by_list", cache)
+        return cache
 
     def label_map(self, lang: str | None = None) -> dict[str, str]:
         """Field name → label in ``lang`` (default language when None; name if unlabelled)."""
