@@ -146,22 +146,34 @@ def svy_boot(df: pd.DataFrame, reps: int) -> None:
         s.estimation.prop(INDICATORS, by=by, method="replication")
 
 
+def _head(df: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The first ``rows`` rows cut back to whole strata (the frame is sorted by PSU), so that
+    no stratum of a capped slice is left with a single PSU."""
+    if rows >= len(df):
+        return df
+    last = df["stratum"].iloc[rows - 1]
+    return df.iloc[:rows][df["stratum"].iloc[:rows] != last]
+
+
 def timed_peer(name: str, fn, df: pd.DataFrame, budget: float, *args) -> tuple[str, float, int]:
     """Run ``fn`` on the data (or a capped slice), return (status, seconds for full rows, rows)."""
     rows = len(df)
-    probe = min(rows, 20_000)
+    probe = min(rows, 25_000)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0 = time.perf_counter()
-            fn(df.iloc[:probe], *args)
+            probe_df = _head(df, probe)
+            fn(probe_df, *args)
             t_probe = time.perf_counter() - t0
             if probe == rows:
                 return "measured", t_probe, rows
-            predicted = t_probe * rows / probe
-            run_rows = rows if predicted <= budget else max(probe, int(rows * budget / predicted))
+            predicted = t_probe * rows / len(probe_df)
+            run_df = df if predicted <= budget else _head(
+                df, max(probe, int(rows * budget / predicted)))
+            run_rows = len(run_df)
             t0 = time.perf_counter()
-            fn(df.iloc[:run_rows], *args)
+            fn(run_df, *args)
             t = time.perf_counter() - t0
     except Exception as exc:                       # a peer that fails is reported, not fatal
         return f"failed: {type(exc).__name__}: {str(exc)[:120]}", float("nan"), 0

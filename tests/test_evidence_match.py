@@ -206,6 +206,17 @@ def test_extract_standards_multilingual(text, expected):
     assert _standards(text) == expected
 
 
+@pytest.mark.parametrize("raw, value", [
+    ("37.5", 37.5), ("37,5", 37.5), ("10,000", 10000.0), ("10.000", 10000.0),
+    ("10 000", 10000.0), ("0,005", 0.005), ("1,234.5", 1234.5), ("1.234,5", 1234.5),
+    ("١٥٠", 150.0)])
+def test_numbers_as_written(raw, value):
+    from rbm_surveys.docs.quantities import _number
+
+    assert _number(raw) == value
+    assert _standards(f"The 8-hour limit for CO is {raw} µg/m³.")[0][2] == value
+
+
 def test_unit_conversion_at_25_degrees():
     # c[µg/m³] = ppb × M / Vm, Vm = R·T/p = 24.465 L/mol at 25 °C, 101.325 kPa
     assert to_table_unit("NO2", 106, "ppb") == pytest.approx(106 * 46.0055 / 24.4654, rel=1e-4)
@@ -224,6 +235,7 @@ def test_band_edges_are_inclusive():
     assert place_in_band(35, 5, it) == ("IT-1", 1)
     assert place_in_band(36, 5, it) == ("above IT-1", -1)
     assert place_in_band(11, 10, []) == ("above AQG", -1)
+    assert place_in_band(10, 5, it, inclusive=False) == ("IT-3", 3)  # strictly below
 
 
 def test_who_editions_and_vetoes():
@@ -239,3 +251,6 @@ def test_who_editions_and_vetoes():
                                                                                 "present")
     assert v05.loc["co_24h", "level"] == "not_applicable"  # no CO guideline in 2005
     assert set(v21["edition"]) == {"2021"} and set(v05["edition"]) == {"2005"}
+    s21 = score_document(doc, load_rubric("who_aqg"))
+    assert s21.summary["bands"]["pm25_annual"] == "IT-4"
+    assert s21.summary["bands"]["no2_annual"] == ""

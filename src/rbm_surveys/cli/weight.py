@@ -18,7 +18,10 @@ ID_COLUMNS = ("_index", "_uuid", "KEY", "id")
 
 def register(sub) -> None:
     p = sub.add_parser("weight", help="base weights, non-response, raking/calibration, trimming",
-                       description=__doc__.split("\n\n")[1])
+                       description="Apply design.yaml's weighting chain (base weights, "
+                       "non-response, rake/post-stratify/calibrate to the margins, trimming) "
+                       "and write OUT (weights per row), OUT_report.csv, OUT_margins.csv and "
+                       "OUT_report.md. See docs/weighting.md.")
     p.add_argument("export", help="survey export (KoBo/ODK XLSX/CSV, SPSS, Stata) or a CSV")
     p.add_argument("--design", required=True, help="design.yaml (weights/probs, strata, ids, "
                    "fpc, nonresponse, method, trim)")

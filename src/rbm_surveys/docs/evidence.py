@@ -420,7 +420,8 @@ def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndar
         conv = to_table_unit(s.pollutant, s.value, s.unit, temp)
         row = limits.get((s.pollutant, s.averaging))
         band, rank = ("", -2) if conv is None or row is None else place_in_band(
-            conv, float(row["aqg"]), [float(v) for v in row.get("interim", [])])
+            conv, float(row["aqg"]), [float(v) for v in row.get("interim", [])],
+            inclusive=q.get("meets", "at_or_below") == "at_or_below")
         rows.append((c_i, s.pollutant_start, s.end, s.pollutant, s.averaging, s.value, s.unit,
                      np.nan if conv is None else round(conv, 6),
                      row["unit"] if row else "", band, rank))

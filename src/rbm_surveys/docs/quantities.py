@@ -73,8 +73,28 @@ _UNIT_RX = (r"(?P<unit>[µμu]g\s?/\s?N?m\s?[³3]|microgram(?:me)?s? (?:per|par|
             r"(?:cubic met(?:er|re)|mètre cube|metro cúbico)|mg\s?/\s?N?m\s?[³3]|ppb|ppm|"
             r"微克\s?/\s?立方米|毫克\s?/\s?立方米|مي[كك]رو[غج]رام\s?/\s?م\s?[³3]|"
             r"مي[كك]رو[غج]رام لكل متر مكعب|مل[يل]?[غج]رام\s?/\s?م\s?[³3]|ملغ\s?/\s?م\s?[³3])")
-_VALUE_RX = re.compile(r"(?<![0-9A-Za-z.,])(?P<num>\d{1,4}(?:[.,]\d{1,3})?)\s?" + _UNIT_RX,
-                       re.IGNORECASE)
+# Numbers: "37.5", "37,5" (decimal comma), "10,000" / "10.000" / "10 000" (thousands groups
+# of exactly three digits), "0,005"; see _number().
+_VALUE_RX = re.compile(r"(?<![0-9A-Za-z.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+"
+                       r"(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)\s?" + _UNIT_RX, re.IGNORECASE)
+_GROUPED = re.compile(r"^(\d{1,3})((?:[ \u00a0\u202f,.]\d{3})+)([.,]\d+)?$")
+
+
+def _number(raw: str) -> float:
+    """Parse a number as written in en, fr, es, zh or ar text.
+
+    A separator followed by exactly three digits groups thousands ("10,000", "10.000",
+    "10 000") unless the integer part is 0 ("0,005" is a decimal); any other "." or "," is
+    the decimal mark ("37.5", "37,5").
+    """
+    g = _GROUPED.match(raw)
+    if g and g.group(1) != "0":
+        seps = set(re.sub(r"\d", "", g.group(2)))
+        if len(seps) == 1:  # one kind of group separator throughout
+            tail = (g.group(3) or "").replace(",", ".")
+            return float(g.group(1) + re.sub(r"\D", "", g.group(2)) + tail)
+    return float(raw.replace(",", ".").replace(" ", "").replace("\u00a0", "")
+                 .replace("\u202f", ""))
 _POLL = re.compile(_POLL_FIRST + "(?:" + "|".join(
     f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_POLLUTANT_RX)) + ")", re.IGNORECASE)
 _AVG = re.compile(_AVG_FIRST + "(?:" + "|".join(
@@ -169,7 +189,7 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
             avg = ak[before[j]]
         elif after[j] < len(as_) and as_[after[j]] < hi[j]:
             avg = ak[after[j]]
-        num = float(m.group("num").replace(",", "."))
+        num = _number(m.group("num"))
         out.append(Standard(pk[i], avg, num, _norm_unit(m.group("unit")), m.start(), m.end(),
                             int(ps[i])))
     return out
@@ -193,17 +213,23 @@ def to_table_unit(pollutant: str, value: float, unit: str, temperature_c: float 
     return value * 1000.0 if unit == "mg/m³" else value / 1000.0
 
 
-def place_in_band(value: float, aqg: float, interim: list[float]) -> tuple[str, int]:
+def place_in_band(value: float, aqg: float, interim: list[float], inclusive: bool = True
+                  ) -> tuple[str, int]:
     """Band of a standard against a guideline row: ("AQG", 0), ("IT-k", k) or
     ("above IT-1", -1) / ("above AQG", -1) when no interim targets exist.
 
-    "Meets" means at or below (<=) the level: a national limit equal to IT-2 is in IT-2.
+    ``inclusive`` (default): "meets" means at or below (<=) the level, so a national limit
+    equal to IT-2 is in IT-2; False: strictly below (<). The most stringent level met wins.
     """
     eps = 1e-9 * max(1.0, aqg)  # unit conversion rounding must not push 40.0 above 40
-    if value <= aqg + eps:
+
+    def meets(level: float) -> bool:
+        return value <= level + eps if inclusive else value < level - eps
+
+    if meets(aqg):
         return "AQG", 0
-    # interim targets from IT-1 (least stringent) to IT-k; the most stringent one met wins
-    met = [k for k, it in enumerate(interim, start=1) if value <= it + eps]
+    # interim targets from IT-1 (least stringent) to IT-k
+    met = [k for k, it in enumerate(interim, start=1) if meets(it)]
     if met:
         return f"IT-{max(met)}", max(met)
     return ("above IT-1" if interim else "above AQG"), -1

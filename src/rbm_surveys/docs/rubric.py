@@ -595,9 +595,11 @@ def _validate_quantity(p: _Problems, q: Any) -> tuple[str, ...]:
         return ()
     editions = tuple(str(e) for e in q["editions"])
     for k in sorted(set(q) - {"editions", "default_edition", "reference_temperature_c",
-                              "context"}):
+                              "context", "meets"}):
         p.add(path + (k,), "unknown key; expected editions, default_edition, "
-              "reference_temperature_c, context")
+              "reference_temperature_c, context, meets")
+    if q.get("meets", "at_or_below") not in ("at_or_below", "below"):
+        p.add(path + ("meets",), "must be at_or_below (<=) or below (<)")
     t = q.get("reference_temperature_c", 25.0)
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not -50 <= t <= 50:
         p.add(path + ("reference_temperature_c",), "must be a temperature in °C, e.g. 25")

@@ -110,8 +110,9 @@ def level_quantity_band_v1(stats: dict, evidence: dict, *, pick: str,
                     else above_targets if rank == -1 else "absent")
         val[i], unit[i], band[i] = vtu[j], evidence["table_unit"][j], evidence["band"][j]
         more = f"of {len(idx)} found; " if len(idx) > 1 else ""
-        reason[i] = (f"standard {val[i]:g} {unit[i]} ({more}{pick.replace('_', ' ')}) "
-                     f"is in band {band[i]}")
+        where = (f"is above every target ({band[i]})" if rank == -1
+                 else f"is in band {band[i]}")
+        reason[i] = f"standard {val[i]:g} {unit[i]} ({more}{pick.replace('_', ' ')}) {where}"
     return {"level": level, "reason": reason, "value": val, "unit": unit, "band": band}
 
 
@@ -372,6 +373,9 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         "indicator_pass": passed,
         **{f"n_{lv}": int(counts.get(lv, 0)) for lv in
            ("present", "partial", "absent", "not_applicable", "not_determinable")},
+        # band reached per quantity criterion ("AQG", "IT-2", "above IT-1"; "" = none found)
+        "bands": {c: b for c, b in zip(verdicts["criterion"], verdicts["band"])
+                  if any(k.id == c and k.quantity for k in rubric.criteria)},
         "unreadable_pages": list(document.unreadable_pages),
         "verified": bool(rubric.verified and all(c.verified for c in rubric.criteria)),
         "unverified": unver, "approximation": rubric.approximation,

@@ -321,6 +321,15 @@ class SurveyDesign:
         return estimate.proportion(self, variables, by=by, deff=deff, ci=ci, level=level,
                                    levels=levels)
 
+    def table(self, variables: Any, bys: Sequence[Any] = (None,), statistic: str = "proportion",
+              deff: bool | str = False, ci: str = "wald", level: float = 0.95,
+              levels: Any = None) -> pd.DataFrame:
+        """Several disaggregations at once, e.g. ``bys=[None, "sex", "age", ["sex", "age"]]``:
+        one pass over the rows (see :func:`rbm_surveys.surveys.estimate.table`)."""
+        from rbm_surveys.surveys import estimate
+        return estimate.table(self, variables, bys, statistic=statistic, deff=deff, ci=ci,
+                              level=level, levels=levels)
+
     def ratio(self, numerator: str | Sequence[str], denominator: str,
               by: str | Sequence[str] | None = None, ci: str = "wald",
               level: float = 0.95) -> pd.DataFrame:

@@ -33,14 +33,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rbm_surveys.errors import DataError, UsageError
-from rbm_surveys.surveys._checks import (as_list, check_column, factorize_sorted,
-                                         numeric_column)
+from rbm_surveys.surveys._checks import (as_list, check_choice, check_column,
+                                         factorize_sorted, numeric_column)
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
                                     likelihood_interval, proportion_interval, wald_interval)
 from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
-__all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance"]
+__all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance",
+           "table"]
 
 #: fixed result columns; the ``by`` columns are inserted after ``level``
 RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
@@ -192,6 +193,14 @@ class _Vars:
 
 
 @dataclass
+class _Pre:
+    """Sufficient statistics computed elsewhere (by :func:`table`)."""
+    s0: np.ndarray           # (width+1, D, C) sums per (domain, base cluster)
+    n_dom: np.ndarray        # (D,) rows with positive weight
+    sq: np.ndarray | None    # (width, D) sums of w * column^2
+
+
+@dataclass
 class _Linear:
     theta: np.ndarray
     var: np.ndarray
@@ -213,33 +222,41 @@ def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarra
 
 def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
-            kind: str = "mean") -> _Linear:
+            kind: str = "mean", pre: _Pre | None = None) -> _Linear:
     """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
-    in_dom = dom.codes >= 0
-    use = complete & in_dom
-    all_used = bool(use.all())
-    domc = dom.codes if all_used else np.where(in_dom, dom.codes, 0)
-    w_e = design.weights if all_used else np.where(use, design.weights, 0.0)
     D = dom.count
     den_i = np.where(den == -2, vars_.ones, den)
-    # sufficient statistics at the base clustering (stage-1 PSUs / replicate PSUs)
-    base_cluster = (design._all_stages[0].cluster if design.kind == "taylor"
-                    else design.psu)
-    if base_cluster is not None:
-        c = int(base_cluster.max()) + 1
-        s0 = vars_.sums(_keys(domc, c, base_cluster), D * c, w_e, scratch=True).reshape(-1, D, c)
+    if pre is not None:
+        # sums already aggregated (single-stage / PSU-factor designs only): no row pass
+        s0, n_dom = pre.s0, pre.n_dom
         dsum = s0.sum(axis=2)
+        w_e = domc = use = None
     else:
-        s0 = None
-        dsum = vars_.sums(domc, D, w_e)
+        in_dom = dom.codes >= 0
+        use = complete & in_dom
+        all_used = bool(use.all())
+        domc = dom.codes if all_used else np.where(in_dom, dom.codes, 0)
+        w_e = design.weights if all_used else np.where(use, design.weights, 0.0)
+        # sufficient statistics at the base clustering (stage-1 PSUs / replicate PSUs)
+        base_cluster = (design._all_stages[0].cluster if design.kind == "taylor"
+                        else design.psu)
+        if base_cluster is not None:
+            c = int(base_cluster.max()) + 1
+            s0 = vars_.sums(_keys(domc, c, base_cluster), D * c, w_e,
+                            scratch=True).reshape(-1, D, c)
+            dsum = s0.sum(axis=2)
+        else:
+            s0 = None
+            dsum = vars_.sums(domc, D, w_e)
+        if all_used and design._cache.setdefault(("positive",),
+                                                 bool(np.all(design.weights > 0))):
+            n_dom = np.bincount(domc, minlength=D).astype(float)
+        else:
+            n_dom = np.bincount(domc, weights=(w_e > 0).astype(float), minlength=D)
     y = dsum[num, d_idx]
     x = np.where(den_i >= 0, dsum[np.maximum(den_i, 0), d_idx], 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         theta = y / x
-    if all_used and design._cache.setdefault(("positive",), bool(np.all(design.weights > 0))):
-        n_dom = np.bincount(domc, minlength=D).astype(float)
-    else:
-        n_dom = np.bincount(domc, weights=(w_e > 0).astype(float), minlength=D)
     n_k = n_dom[d_idx]
     nw_k = dsum[vars_.ones, d_idx]
     if design.kind == "taylor":
@@ -250,7 +267,7 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num:
         df_dom = np.full(D, float(design.degf))
     deff_k = np.full(len(theta), np.nan)
     if deff and kind in ("mean", "total"):
-        sq = vars_.square_sums(domc, D, w_e, dsum)
+        sq = pre.sq if pre is not None else vars_.square_sums(domc, D, w_e, dsum)
         deff_k = _deff(var, sq, dsum, num, d_idx, n_k, nw_k, deff, kind)
     return _Linear(theta, var, y, x, n_k, nw_k, df_dom[d_idx], deff_k)
 
@@ -414,12 +431,7 @@ def total(design: Any, variables: Any, by: Any = None, deff: bool | str = False,
     return _mean_total(design, variables, by, deff, ci, level, "total")
 
 
-def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str, level: float,
-                kind: str) -> pd.DataFrame:
-    ci = _check_ci(ci, CI_METHODS)
-    names = [str(v) for v in as_list(variables)]
-    if not names:
-        raise UsageError("no variables given", key="variables")
+def _mean_total_vars(design: Any, names: list[str], kind: str) -> tuple[_Vars, list, list]:
     numeric, cat, var_of, lev_of = [], [], [], []
     for name in names:
         col = check_column(design.data, name, "variable")
@@ -428,15 +440,37 @@ def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str,
             # total of a categorical variable: estimated count of each level (R svytotal)
             codes, labs = _levels(design, name, None)
             cat.append((codes, len(labs)))
-            cat_names = [(name, lab) for lab in labs]
-            var_of += [v for v, _ in cat_names]
-            lev_of += [lab for _, lab in cat_names]
+            var_of += [name] * len(labs)
+            lev_of += list(labs)
         else:
             numeric.append(numeric_column(design.data, name, "variable"))
     # virtual columns: numeric first, then categorical levels
     num_names = [n for n in names if n not in var_of]
-    var_of, lev_of = num_names + var_of, [None] * len(num_names) + lev_of
-    vars_ = _Vars(numeric, cat)
+    return (_Vars(numeric, cat), num_names + var_of, [None] * len(num_names) + lev_of)
+
+
+def _proportion_vars(design: Any, names: list[str],
+                     levels: Sequence[Any] | None) -> tuple[_Vars, list, list]:
+    cat, var_of, lev_of = [], [], []
+    for name in names:
+        codes, labs = _levels(design, name, levels)
+        cat.append((codes, len(labs)))
+        var_of += [name] * len(labs)
+        lev_of += list(labs)
+    return _Vars(None, cat), var_of, lev_of
+
+
+def _names(variables: Any) -> list[str]:
+    names = [str(v) for v in as_list(variables)]
+    if not names:
+        raise UsageError("no variables given", key="variables")
+    return names
+
+
+def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str, level: float,
+                kind: str) -> pd.DataFrame:
+    ci = _check_ci(ci, CI_METHODS)
+    vars_, var_of, lev_of = _mean_total_vars(design, _names(variables), kind)
     dom = _domains(design, by)
     complete = ~vars_.missing(design.n)
     j, d = _grid(vars_.width, dom.count)
@@ -453,37 +487,118 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     ``svyciprop``). ``ci``: wald (normal, default as R's svymean), t/mean (t with the
     domain's df), logit/xlogit, likelihood, asin, beta/korn-graubard, wilson."""
     ci = _check_ci(ci, PROPORTION_METHODS)
-    names = [str(v) for v in as_list(variables)]
-    if not names:
-        raise UsageError("no variables given", key="variables")
-    cat, var_of, lev_of = [], [], []
-    for name in names:
-        codes, labs = _levels(design, name, levels)
-        cat.append((codes, len(labs)))
-        var_of += [name] * len(labs)
-        lev_of += list(labs)
-    vars_ = _Vars(None, cat)
+    vars_, var_of, lev_of = _proportion_vars(design, _names(variables), levels)
     missing = vars_.missing(design.n)
     dom = _domains(design, by)
     j, d = _grid(vars_.width, dom.count)
     res = _linear(design, vars_, ~missing, dom, j, np.full(len(j), -2), d, deff=deff,
                   kind="mean")
     low = high = None
-    df_ci = None
     if ci == "likelihood":
-        df_ci = res.df
         low, high = np.full(len(j), np.nan), np.full(len(j), np.nan)
         rows = ~missing                     # R's model frame: rows with the variable present
         for k in range(len(j)):             # one profile per estimate
             w_k = np.where(rows & (dom.codes == d[k]), design.weights, 0.0)[rows]
-            y01 = _level_indicator(cat, j[k])[rows]
+            y01 = _level_indicator(vars_.cat, j[k])[rows]
             low[k], high[k] = likelihood_interval(y01, w_k, res.theta[k],
                                                   res.var[k], res.df[k], level)
-    elif ci not in ("wald", "t", "mean"):
+    return _proportion_table(design, dom, res, j, d, var_of, lev_of, ci, level, low, high)
+
+
+def _proportion_table(design: Any, dom: _Domains, res: _Linear, j: np.ndarray, d: np.ndarray,
+                      var_of: list, lev_of: list, ci: str, level: float,
+                      low: np.ndarray | None = None,
+                      high: np.ndarray | None = None) -> pd.DataFrame:
+    df_ci = None
+    if ci not in ("wald", "t", "mean"):
         df_ci = res.df
-        low, high = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
+        if low is None:
+            low, high = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
                   "proportion", ci, level, low=low, high=high, df_ci=df_ci)
+
+
+def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "proportion",
+          deff: bool | str = False, ci: str = "wald", level: float = 0.95,
+          levels: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Several disaggregations in one pass: ``bys`` lists by-specifications (``None`` =
+    overall, a column, or a list of columns for a cross-classification).
+
+    The sufficient statistics are computed once for the finest cross-classification of all
+    by-columns and summed up to each coarser one (they combine by addition), so a table of
+    overall / by sex / by age / by sex x age costs one pass over the rows. Same rows and
+    values as calling ``statistic`` once per entry of ``bys`` and concatenating; by-columns
+    a row does not use are missing. Falls back to those separate calls when a design needs
+    row-level scores (calibration, several stages, full replicate weights), when a
+    by-column has missing values, or for likelihood intervals.
+    """
+    check_choice(statistic, ("proportion", "mean", "total"), "statistic")
+    names = _names(variables)
+    specs = [[str(c) for c in as_list(b)] for b in bys]
+    all_cols = list(dict.fromkeys(c for spec in specs for c in spec))
+    fine = _domains(design, all_cols)
+    fast = (not design.calibration and ci != "likelihood" and bool(np.all(fine.codes >= 0))
+            and ((design.kind == "taylor" and len(design.stages) == 1)
+                 or (design.kind != "taylor" and design.factors is not None)))
+    if not fast:
+        frames = []
+        for spec in specs:
+            by = spec or None
+            if statistic == "proportion":
+                frames.append(proportion(design, names, by=by, deff=deff, ci=ci, level=level,
+                                         levels=levels))
+            else:
+                frames.append(_mean_total(design, names, by, deff,
+                                          _check_ci(ci, CI_METHODS), level, statistic))
+        return _order_columns(pd.concat(frames, ignore_index=True), all_cols)
+    if statistic == "proportion":
+        ci = _check_ci(ci, PROPORTION_METHODS)
+        vars_, var_of, lev_of = _proportion_vars(design, names, levels)
+    else:
+        ci = _check_ci(ci, CI_METHODS)
+        vars_, var_of, lev_of = _mean_total_vars(design, names, statistic)
+    complete = ~vars_.missing(design.n)
+    w_e = design.weights if complete.all() else np.where(complete, design.weights, 0.0)
+    base = design._all_stages[0].cluster if design.kind == "taylor" else design.psu
+    c = int(base.max()) + 1
+    D = fine.count
+    s_fine = vars_.sums(_keys(fine.codes, c, base), D * c, w_e, scratch=True).reshape(-1, D, c)
+    n_fine = np.bincount(fine.codes, weights=(w_e > 0).astype(float), minlength=D)
+    sq_fine = (vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None)
+    frames = []
+    for spec in specs:
+        if spec:
+            keys = fine.frame[spec]
+            g = keys.groupby(spec, sort=True).ngroup().to_numpy()
+            order = np.argsort(g, kind="stable")
+            firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
+            frame = keys.iloc[firsts].reset_index(drop=True)
+        else:
+            g = np.zeros(D, dtype=np.int64)
+            frame = pd.DataFrame(index=[0])
+        G = int(g.max()) + 1
+        m = np.zeros((G, D))
+        m[g, np.arange(D)] = 1.0                   # fine domain -> coarse domain
+        pre = _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
+                   None if sq_fine is None else sq_fine @ m.T)
+        dom = _Domains(None, G, frame, spec)
+        j, d = _grid(vars_.width, G)
+        kind = "mean" if statistic == "proportion" else statistic
+        den = np.full(len(j), -1 if kind == "total" else -2)
+        res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind, pre=pre)
+        if statistic == "proportion":
+            frames.append(_proportion_table(design, dom, res, j, d, var_of, lev_of, ci, level))
+        else:
+            frames.append(_table(design, dom, res, [var_of[i] for i in j],
+                                 [lev_of[i] for i in j], d, kind, ci, level))
+    return _order_columns(pd.concat(frames, ignore_index=True), all_cols)
+
+
+def _order_columns(frame: pd.DataFrame, by_cols: list[str]) -> pd.DataFrame:
+    cols = ["variable", "level"] + by_cols
+    if "quantile" in frame.columns:
+        cols.append("quantile")
+    return frame[cols + [c for c in frame.columns if c not in cols]]
 
 
 def _level_indicator(cat: list[tuple[np.ndarray, int]], column: int) -> np.ndarray:

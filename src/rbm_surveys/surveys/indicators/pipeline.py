@@ -178,13 +178,17 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     t = time.perf_counter()
     dcfg = cfg["design"]
     base_w = pd.to_numeric(frame[dcfg["weights"]], errors="coerce").to_numpy(dtype="float64")
-    frame, _ = prepare_frame(frame, spec, base_w, reasons)  # age groups for the margins
+    # age groups (and the WG identifier) first: margins may use them; quantile groups need
+    # the final weights, so they come after raking
+    frame, _ = prepare_frame(frame, spec, base_w, reasons,
+                             kinds=("age_groups", "wg_disability"))
     weights_label = f"base weights '{dcfg['weights']}'"
     residualizers: tuple = ()
     report = None
     if cfg["margins"] is not None:
         sd = SurveyDesign(frame, weights=dcfg["weights"], strata=dcfg.get("strata"),
-                          ids=dcfg.get("ids"), fpc=dcfg.get("fpc"), lonely_psu="adjust")
+                          ids=dcfg.get("ids"), fpc=dcfg.get("fpc"), nest=True,
+                          lonely_psu="adjust")
         raked = rake(sd, str(cfg["margins"]))
         frame = frame.assign(_final_weight=np.asarray(raked.weights))
         residualizers = tuple(raked.calibration)
@@ -194,8 +198,8 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
                          f"{Path(cfg['margins']).name}"
     else:
         frame = frame.assign(_final_weight=base_w)
-    # quantile groups must use the final weights: derive again
-    frame, _ = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons)
+    frame, _ = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons,
+                             kinds=("weighted_quantile_groups",))
     rake_codes: tuple = ()
     if residualizers and cfg.get("variance", "calibrated") == "calibrated" and all(
             getattr(r, "kind", "") == "rake" for r in residualizers):
@@ -213,7 +217,12 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
                          weights_label=weights_label, derived_ready=True,
                          category_order=choice_order(data.codebook))
     timings["estimate"] = time.perf_counter() - t
-    info = {"sources": list(data.sources) + ([spec.source] if spec.source else []),
+    from rbm_surveys.provenance import Source
+
+    read = [Source.of(mod["design"], "design")]
+    if cfg["margins"] is not None and Path(cfg["margins"]).is_file():
+        read.append(Source.of(cfg["margins"], "margins"))
+    info = {"sources": list(data.sources) + ([spec.source] if spec.source else []) + read,
             "timings": timings, "data": data, "spec": spec,
             "weighting": report.to_frame() if report is not None else None}
     return res, info
@@ -245,8 +254,12 @@ def _margin_names(path) -> list[tuple[str, ...]]:
 
 def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
     """Run every module of a configuration and write ``indicators.csv``/``indicators.xlsx``."""
+    from rbm_surveys.provenance import Source
+
     cfg = load_config(config) if not isinstance(config, dict) else config
     parts, run = [], SurveyRun(results=pd.DataFrame())
+    if cfg.get("path"):
+        run.sources.append(Source.of(cfg["path"], "run-config"))
     totals = {"ingest": 0.0, "weight": 0.0, "estimate": 0.0}
     specs = []
     for mod in cfg["modules"]:

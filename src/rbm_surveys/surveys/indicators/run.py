@@ -66,11 +66,14 @@ def _levels(frame: pd.DataFrame, var: str, order: dict | None = None,
 
 
 def prepare_frame(frame: pd.DataFrame, spec: ModuleSpec, weights: np.ndarray,
-                  reasons: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Add the spec's derived variables; return the frame and its universe mask."""
+                  reasons: pd.DataFrame | None = None, kinds: tuple[str, ...] | None = None
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Add the spec's derived variables (only those of ``kinds`` if given); return the frame
+    and its universe mask."""
     answers = rules.Answers(frame, reasons, spec.missing_codes)
     universe = rules.universe_mask(spec, answers)
-    out = derive.add_derived(frame, spec.derived, pd.Series(weights, index=frame.index),
+    derived = tuple(d for d in spec.derived if kinds is None or d["kind"] in kinds)
+    out = derive.add_derived(frame, derived, pd.Series(weights, index=frame.index),
                              in_scope=universe)
     return out, universe
 
