@@ -188,6 +188,12 @@ def main(argv=None) -> int:
               f"{m['recall_ci'][1]:.2f}]      {m['exact']:.2f} | {b['precision']:.2f} / "
               f"{b['recall']:.2f} / {b['exact']:.2f} | {m['precision'] / b['precision']:.2f}, "
               f"{m['recall'] / b['recall']:.2f}")
+    for lang in sorted({r["language"] for r in rows}):
+        m = metrics([r for r in rows if r["language"] == lang])["ALL"]
+        print(f"  language {lang}: n={m['n']:>3}  precision {m['precision']:.2f} "
+              f"[{m['precision_ci'][0]:.2f}, {m['precision_ci'][1]:.2f}]  recall "
+              f"{m['recall']:.2f} [{m['recall_ci'][0]:.2f}, {m['recall_ci'][1]:.2f}]  "
+              f"exact {m['exact']:.2f}")
     band_rows = [r for r in rows if r["gold_band"]]
     ok = sum(1 for r in band_rows if r["band"] == r["gold_band"])
     print(f"WHO AQG bands: {ok}/{len(band_rows)} standards placed in the expected band")

@@ -85,3 +85,23 @@ def test_deff_replace_and_cv(clustered):
     np.testing.assert_allclose(a["n_weighted"], clustered["w"].sum())
     np.testing.assert_allclose(a["n_eff"], a["n"] / a["deff"])
     assert np.isnan(d.mean("y").iloc[0]["n_eff"])            # needs deff
+
+
+def test_ratio_deff_matches_r(data_dir):
+    """R survey 4.1-1: deff(svyratio(~api.stu, ~enroll, dclus1, deff=TRUE)),
+    deff(svyratio(..., dstrat, deff="replace")), svyby(~api.stu, ~stype, denominator=~enroll,
+    dclus1, svyratio, deff=TRUE)."""
+    d = data_dir / "oracle" / "data"
+    clus1 = pd.read_csv(d / "apiclus1.csv", dtype={"cds": str})
+    strat = pd.read_csv(d / "apistrat.csv", dtype={"cds": str})
+    dc = SurveyDesign(clus1, weights="pw", ids="dnum", fpc="fpc")
+    ds = SurveyDesign(strat, weights="pw", strata="stype", fpc="fpc")
+    np.testing.assert_allclose(dc.ratio("api.stu", "enroll", deff=True)["deff"],
+                               [4.33931144088747], rtol=1e-9)
+    np.testing.assert_allclose(ds.ratio("api.stu", "enroll", deff="replace")["deff"],
+                               [0.573973444140571], rtol=1e-9)
+    by = dc.ratio("api.stu", "enroll", by="stype", deff=True)
+    np.testing.assert_allclose(by["deff"], [6.52511943049409, 1.85889975022216,
+                                            2.21156703346885], rtol=1e-9)
+    np.testing.assert_allclose(by["se"], [0.0125336085965047, 0.0147260732432733,
+                                          0.0111420286695725], rtol=1e-9)

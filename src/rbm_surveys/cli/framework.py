@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rbm_surveys.cli._inputs import read_csv_input
+
 
 def register(sub) -> None:
     p = sub.add_parser("framework", help="results framework: indicators, baselines, targets, progress")
@@ -18,20 +20,6 @@ def register(sub) -> None:
     prog.add_argument("--local-targets", help="CSV of per-location baselines/targets")
     prog.add_argument("--out", help="write the progress table as CSV here")
     prog.set_defaults(func=run_progress)
-
-
-def _read_csv(path: str):
-    import pandas as pd
-
-    from rbm_surveys.errors import InputError
-
-    try:
-        return pd.read_csv(path)
-    except FileNotFoundError as exc:
-        raise InputError("file not found", file=path) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a readable CSV ({exc})", file=path,
-                         hint="save it as UTF-8 CSV with a header row") from exc
 
 
 def _emit(frame, out: str | None) -> None:
@@ -61,9 +49,9 @@ def run_progress(args) -> int:
     from rbm_surveys.errors import RbmError
     from rbm_surveys.framework import progress
 
-    local = _read_csv(args.local_targets) if args.local_targets else None
+    local = read_csv_input(args.local_targets) if args.local_targets else None
     try:
-        table = progress(_read_csv(args.values), local_targets=local)
+        table = progress(read_csv_input(args.values), local_targets=local)
     except RbmError as exc:
         raise exc.at(file=args.values)
     _emit(table, args.out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rbm_surveys.cli._inputs import read_csv_input
+
 
 def register(sub) -> None:
     p = sub.add_parser("review", help="reviewer workbooks for proposed verdicts; import decisions")
@@ -26,17 +28,9 @@ def register(sub) -> None:
 
 
 def _read_verdicts(path: str):
-    import pandas as pd
-
-    from rbm_surveys.errors import InputError
     from rbm_surveys.review.sheets import _unguard
 
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False).map(_unguard)
-    except FileNotFoundError as exc:
-        raise InputError("file not found", file=path) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a readable CSV ({exc})", file=path) from exc
+    return read_csv_input(path, dtype=str, keep_default_na=False).map(_unguard)
 
 
 def _read_evidence(path: str) -> list[dict]:

@@ -35,27 +35,22 @@ def _counts(codes: pd.DataFrame) -> np.ndarray:
     return table.reindex(columns=list(LEVELS), fill_value=0).to_numpy(dtype=float)
 
 
-def _gwet_ac1(counts: np.ndarray) -> float:
-    r = counts.sum(axis=1)
-    usable = r >= 2
-    if not usable.any():
-        return np.nan
-    c, r = counts[usable], r[usable]
-    pa = np.mean((c * (c - 1)).sum(axis=1) / (r * (r - 1)))
-    k = counts.shape[1]
-    pi = (counts[counts.sum(axis=1) > 0] / counts.sum(axis=1, keepdims=True)[
-        counts.sum(axis=1) > 0]).mean(axis=0)
-    pe = (pi * (1 - pi)).sum() / (k - 1)
-    return float((pa - pe) / (1 - pe))
-
-
-def _percent_agreement(counts: np.ndarray) -> float:
+def _observed_agreement(counts: np.ndarray) -> float:
+    """Share of agreeing coder pairs, over items coded by two or more (Gwet's p_a)."""
     r = counts.sum(axis=1)
     usable = r >= 2
     if not usable.any():
         return np.nan
     c, r = counts[usable], r[usable]
     return float(np.mean((c * (c - 1)).sum(axis=1) / (r * (r - 1))))
+
+
+def _gwet_ac1(counts: np.ndarray) -> float:
+    pa = _observed_agreement(counts)
+    coded = counts.sum(axis=1) > 0
+    pi = (counts[coded] / counts[coded].sum(axis=1, keepdims=True)).mean(axis=0)
+    pe = (pi * (1 - pi)).sum() / (counts.shape[1] - 1)
+    return float((pa - pe) / (1 - pe))
 
 
 def agreement(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +72,7 @@ def agreement(decisions: pd.DataFrame) -> pd.DataFrame:
     coders = sorted(codes["reviewer"].unique())
     counts = _counts(codes)
     n_items = int((counts.sum(axis=1) >= 2).sum())
-    rows = [("percent_agreement", _percent_agreement(counts)),
+    rows = [("percent_agreement", _observed_agreement(counts)),
             ("gwet_ac1", _gwet_ac1(counts))]
     if len(coders) == 2:
         wide = codes.pivot(index="item", columns="reviewer", values="final_level").dropna()

@@ -332,9 +332,10 @@ class SurveyDesign:
 
     def ratio(self, numerator: str | Sequence[str], denominator: str,
               by: str | Sequence[str] | None = None, ci: str = "wald",
-              level: float = 0.95) -> pd.DataFrame:
+              level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
         from rbm_surveys.surveys import estimate
-        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level)
+        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level,
+                              deff=deff)
 
     def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float] = 0.5,
                  by: str | Sequence[str] | None = None, rule: str = "math",

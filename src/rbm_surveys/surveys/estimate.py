@@ -611,8 +611,11 @@ def _level_indicator(cat: list[tuple[np.ndarray, int]], column: int) -> np.ndarr
 
 
 def ratio(design: Any, numerator: Any, denominator: str, by: Any = None, ci: str = "wald",
-          level: float = 0.95) -> pd.DataFrame:
-    """Ratio of totals sum(w y)/sum(w x) (R ``svyratio``, separate=FALSE)."""
+          level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
+    """Ratio of totals sum(w y)/sum(w x) (R ``svyratio``, separate=FALSE).
+
+    ``deff`` as R: the design effect of the total of r = (y - R x) / X, whose variance is the
+    ratio's."""
     ci = _check_ci(ci, CI_METHODS)
     names = [str(v) for v in as_list(numerator)]
     vars_ = _Vars([numeric_column(design.data, v, "variable") for v in names + [str(denominator)]])
@@ -620,6 +623,27 @@ def ratio(design: Any, numerator: Any, denominator: str, by: Any = None, ci: str
     complete = ~vars_.missing(design.n)
     j, d = _grid(len(names), dom.count)
     res = _linear(design, vars_, complete, dom, j, np.full(len(j), len(names)), d, kind="ratio")
+    if deff:
+        use = complete & (dom.codes >= 0)
+        w_e = np.where(use, design.weights, 0.0)
+        domc = np.where(use, dom.codes, 0)
+        x = np.nan_to_num(vars_.num[:, len(names)])
+        sxx = np.bincount(domc, weights=w_e * x * x, minlength=dom.count)
+        for i in range(len(names)):
+            y = np.nan_to_num(vars_.num[:, i])
+            syy = np.bincount(domc, weights=w_e * y * y, minlength=dom.count)
+            sxy = np.bincount(domc, weights=w_e * x * y, minlength=dom.count)
+            sel = j == i
+            dd, r = d[sel], res.theta[sel]
+            big_n, nn = res.n_weighted[sel], res.n[sel]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # sum w r^2 with r = (y - R x)/X; sum w r = 0
+                swr2 = (syy[dd] - 2 * r * sxy[dd] + r * r * sxx[dd]) / res.x[sel] ** 2
+                svyvar = swr2 / big_n * nn / (nn - 1)
+                vsrs = svyvar * big_n ** 2 / nn
+                if deff != "replace":
+                    vsrs = vsrs * (big_n - nn) / big_n
+                res.deff[sel] = res.var[sel] / vsrs
     return _table(design, dom, res, [f"{names[i]}/{denominator}" for i in j], [None] * len(j),
                   d, "ratio", ci, level)
 
@@ -681,8 +705,8 @@ def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0
 
     The interval for F(q) is a Wald interval (t with the domain's df) for the mean of
     I(y <= q_hat), with Taylor or replicate variance as the design has; it is mapped back
-    through the same quantile rule; SE = interval width / (2 t). ``ci`` chooses the interval for F(q): mean | xlogit | asin | beta (R's
-    ``interval.type``).
+    through the same quantile rule; SE = interval width / (2 t). ``ci`` chooses the
+    interval for F(q): mean | xlogit | asin | beta (R's ``interval.type``).
     """
     if rule not in QUANTILE_RULES:
         raise UsageError(f"rule={rule!r} is not supported", key="rule",

@@ -261,9 +261,10 @@ class ReplicateDesign:
                               level=level, levels=levels)
 
     def ratio(self, numerator: Any, denominator: str, by: Any = None, ci: str = "wald",
-              level: float = 0.95) -> pd.DataFrame:
+              level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
         from rbm_surveys.surveys import estimate
-        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level)
+        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level,
+                              deff=deff)
 
     def var(self, variables: Any, by: Any = None, level: float = 0.95) -> pd.DataFrame:
         from rbm_surveys.surveys import estimate

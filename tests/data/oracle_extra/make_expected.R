@@ -37,7 +37,8 @@ for (h in 1:3) for (i in seq_len(n1[h])) {
     N3 <- sample(8:15, 1); n3 <- sample(3:4, 1)
     for (k in seq_len(n3))
       rows[[length(rows) + 1]] <- data.frame(stratum = paste0("S", h), psu = i, ssu = j,
-                                             hh = k, N1 = N1[h], N2 = N2, N3 = N3)
+                                             hh = k, N1 = N1[h], N2 = N2, N3 = N3,
+                                             wt = N1[h] / n1[h] * N2 / n2 * N3 / n3)
   }
 }
 syn3 <- do.call(rbind, rows)
@@ -70,6 +71,7 @@ syn$region <- factor(ifelse(syn$stratum %in% c("S1", "S2"),
                             sample(c("R1", "R2", "R3"), m, replace = TRUE)))
 syn$rare <- as.integer(runif(m) < 0.02)
 syn$rare[syn$sex == "F"][1:2] <- 1L            # at least two cases among women
+syn$psuid <- paste0(syn$stratum, "-", syn$psu)  # unique PSU id (for the unstratified JK1)
 wcsv(syn, "synstrat.csv")
 
 # synlone: 4 strata with 3/2/3/1 PSUs (S4 is a design-level lonely PSU); group B is absent
@@ -102,7 +104,7 @@ dmu <- svydesign(id = ~id1 + id2, fpc = ~n1 + n2, data = mu)
 dsyn3 <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~N1 + N2 + N3, nest = TRUE,
                    data = syn3)
 dsyn3wr <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, nest = TRUE,
-                     weights = ~I(N1 * N2 * N3), data = transform(syn3))
+                     weights = ~wt, data = syn3)
 dsyn <- svydesign(id = ~psu, strata = ~stratum, weights = ~w, fpc = ~N1, nest = TRUE, data = syn)
 dbrewer <- svydesign(id = ~1, fpc = ~p, data = el, pps = "brewer")
 dhr <- svydesign(id = ~1, fpc = ~p, data = el, pps = HR())
@@ -124,7 +126,7 @@ ujkn <- svrepdesign(data = syn, repweights = rw, type = "JKn", weights = ~w, sca
                     rscales = rsyn_jkn$rscales, combined.weights = TRUE)
 ujkn_mse <- svrepdesign(data = syn, repweights = rw, type = "JKn", weights = ~w, scale = jkn_scale,
                         rscales = rsyn_jkn$rscales, combined.weights = TRUE, mse = TRUE)
-rjk1 <- as.svrepdesign(svydesign(id = ~stratum + psu, weights = ~w, data = syn), type = "JK1")
+rjk1 <- as.svrepdesign(svydesign(id = ~psuid, weights = ~w, data = syn), type = "JK1")
 rw1 <- weights(rjk1, "analysis")
 jk1_repw <- data.frame(rowid = syn$rowid, rw1); names(jk1_repw) <- c("rowid", paste0("r", seq_len(ncol(rw1))))
 wcsv(jk1_repw, "synstrat_jk1_repw.csv")
@@ -161,12 +163,14 @@ dcal_linb <- calibrate(dstrat, ~stype + sch.wide + awards + api99, cal_tot, calf
                        bounds = c(0.8, 1.1), maxit = 200, epsilon = 1e-10)  # both bounds bind
 dcal_lin <- calibrate(dstrat, ~stype + sch.wide + awards + api99, cal_tot)
 
+cat("JKn scale", jkn_scale, "\n")
+stopifnot(isTRUE(all.equal(weights(dsyn3), syn3$wt, check.attributes = FALSE)))
 # ---------------------------------------------------------------- results
 out <- list()
 f17 <- function(x) ifelse(is.na(x), "NA", ifelse(is.infinite(x), ifelse(x > 0, "Inf", "-Inf"),
                                                    sprintf("%.17g", x)))
 add <- function(case, design, code, ci_df = Inf, dg = NULL) {
-  res <- eval(parse(text = code)); message(case)
+  res <- eval(parse(text = code))
   est <- coef(res)
   se <- if (inherits(res, "svyciprop")) sqrt(diag(as.matrix(vcov(res)))) else SE(res)
   ci <- if (is.finite(ci_df) && !inherits(res, c("svyciprop", "newsvyquantile")))

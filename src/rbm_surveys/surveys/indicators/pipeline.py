@@ -273,6 +273,7 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
         for k, v in info["timings"].items():
             totals[k] += v
     run.results = pd.concat(parts, ignore_index=True)
+    run.sources = list(dict.fromkeys(run.sources))  # margins are read by every module
     if write:
         from rbm_surveys.report.csv import write_results_csv
         from rbm_surveys.report.excel import write_indicator_workbook
