@@ -128,9 +128,13 @@ def main() -> None:
         t = time.perf_counter()
         run = run_survey(cfg)
         total = time.perf_counter() - t
+        stages = {k: v for k, v in run.timings.items() if ":" not in k}
+        detail = {k: v for k, v in run.timings.items() if ":" in k}
         print(f"rbm_surveys run_survey ({args.variance} variance): "
-              + ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items())
+              + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
               + f"; total {total:.2f} s; {len(run.results):,} estimates")
+        print("  ingest detail: " + ", ".join(f"{k.split(': ')[1]} {v:.2f} s"
+                                              for k, v in detail.items()))
         margins = yaml.safe_load((folder / "margins.yaml").read_text())["margins"]
         ours_ingest = run.timings["ingest"] / 4
         ours_weight = run.timings["weight"] / 4

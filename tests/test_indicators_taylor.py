@@ -100,3 +100,27 @@ def test_raking_projection_equals_row_level_residuals():
          for name, des in (("slow", slow), ("fast", fast), ("fixed", fixed))}
     assert np.allclose(v["fast"], v["slow"], rtol=1e-6)
     assert not np.allclose(v["fast"], v["fixed"], rtol=1e-3)  # calibration does change them
+
+
+def test_same_answer_when_rows_shuffled_or_weights_rescaled():
+    from rbm_surveys.surveys.indicators.run import run_indicators
+    from rbm_surveys.surveys.indicators.simulate import draw_sample, simulate_population
+    from rbm_surveys.surveys.indicators.spec import load_specs
+
+    pop = simulate_population(size=12_000, seed=3, ea_size=150)
+    sample = draw_sample(pop, seed=4, ea_per_stratum=6, per_ea=10)
+    specs = [s for s in load_specs() if s.module in ("safety", "participation")]
+    cols = ["indicator", "category", "disaggregation", "level"]
+
+    def run(frame):
+        des = make_design(frame, "base_weight", "stratum", "ea")
+        return run_indicators(frame, specs, des).sort_values(cols).reset_index(drop=True)
+
+    base = run(sample)
+    shuffled = run(sample.sample(frac=1.0, random_state=1).reset_index(drop=True))
+    scaled = run(sample.assign(base_weight=sample["base_weight"] * 7.5))
+    for other in (shuffled, scaled):
+        assert other[cols].equals(base[cols])
+        for c in ("estimate", "se", "ci_low", "ci_high"):
+            np.testing.assert_allclose(other[c], base[c], rtol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(scaled["n_weighted"], base["n_weighted"] * 7.5, rtol=1e-12)

@@ -104,3 +104,15 @@ def test_ragged_csv_names_the_file(tmp_path):
     path.write_text('"a";"b"\n"1";"2";"3";"4"\n"x\n')
     err = _raises(path, match="malformed CSV")
     assert err.where["file"] == str(path)
+
+
+def test_undecodable_text_is_an_encoding_error(tmp_path):
+    import random
+
+    from rbm_surveys.errors import EncodingError
+
+    rng = random.Random(1)
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"a;b\n" + bytes(rng.randrange(0x80, 0x100) for _ in range(3000)) + b";x\n")
+    err = _raises(path, EncodingError, match="not UTF-8")
+    assert "encoding=" in err.hint

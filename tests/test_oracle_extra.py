@@ -28,7 +28,12 @@ POP_STYPE = {"E": 4421, "H": 755, "M": 1018}
 POP_SCHWIDE = {"No": 1072, "Yes": 5122}
 POP_AWARDS = {"No": 2027, "Yes": 4167}
 API99_TOTAL = 3914069
-ITERATIVE = {"drake3", "dcal_logit", "dcal_linb"}
+ITERATIVE = {"drake3", "dcal_logit", "dcal_linb", "ujk1_rake"}
+# R refits a glm on every replicate (converged to glm's 1e-8 deviance tolerance)
+ITERATIVE_CASES = {"rsyn_jkn.ciprop.logit.rare"}
+# svyby(..., svyquantile): R's confint.svyby is a normal interval around the SE, not the
+# Woodruff interval; only the estimate and its (Woodruff) SE are compared.
+FIELDS_ONLY = {"syn.by.quantile.score": ("estimate", "se")}
 LONELY_RULES = ("adjust", "certainty", "average", "remove")
 CIPROP_METHODS = ("logit", "likelihood", "beta", "asin", "mean", "xlogit")
 
@@ -52,6 +57,21 @@ def designs() -> dict:
     stages = dict(strata="stratum", ids=["psu", "ssu", "hh"], nest=True)
     out["dsyn3"] = SurveyDesign(syn3, fpc=["N1", "N2", "N3"], **stages)
     out["dsyn3wr"] = SurveyDesign(syn3, weights="wt", **stages)
+    out["dsyn3c"] = SurveyDesign(syn3, fpc=["N1c", "N2", "N3"], **stages)  # S1: certainty
+    syn3l = syn3[~((syn3["stratum"] == "S2") & (syn3["psu"] == 1) & (syn3["ssu"] > 1))]
+    for rule in LONELY_RULES:                                            # one SSU in S2-1
+        out[f"dsyn3l.{rule}"] = SurveyDesign(syn3l, fpc=["N1", "N2", "N3"], lonely_psu=rule,
+                                             **stages)
+    out["rmu"] = out["dmu"].replicate("jk1")
+    dsyn2 = SurveyDesign(syn[syn["psu"] <= 2], weights="w", strata="stratum", ids="psu",
+                         nest=True)                                     # 2 PSUs per stratum
+    out["rsyn2_brr"] = dsyn2.replicate("brr")
+    out["rsyn2_fay"] = dsyn2.replicate("fay", fay_rho=0.4)
+    out["dsyn3b"] = SurveyDesign(syn3, fpc=["f1", "f2", "f3"], pps="brewer", **stages)
+    out["dsynprobs"] = SurveyDesign(syn, strata="stratum", ids="psu", probs="pi1", nest=True)
+    out["dsyn3f"] = SurveyDesign(syn3, fpc=["f1", "f2", "f3"], **stages)   # fractions n/N
+    out["dsynbrewer"] = SurveyDesign(syn, strata="stratum", ids="psu", fpc="pi1", nest=True,
+                                     pps="brewer")
     out["dsyn"] = SurveyDesign(syn, weights="w", strata="stratum", ids="psu", fpc="N1",
                                nest=True)
 
@@ -59,9 +79,13 @@ def designs() -> dict:
     joint = _read("election_jointprob.csv").to_numpy()
     out["dbrewer"] = SurveyDesign(el, fpc="p", pps="brewer")
     out["dhr"] = SurveyDesign(el, fpc="p", pps="hr")
+    psum = float(_read("election_hr_psum.csv")["psum"].iloc[0])
+    out["dhr2"] = SurveyDesign(el, fpc="p", pps="hr", pps_p2bar=psum)
     out["doverton"] = SurveyDesign(el, fpc="p", pps="overton")
     out["dppsht"] = SurveyDesign(el, fpc="p", pps=joint, variance="HT")
     out["dppsyg"] = SurveyDesign(el, fpc="p", pps=joint, variance="YG")
+    big = el.assign(big=np.where(el["p"] > 0.1, "TRUE", "FALSE"))      # R: ~I(p > 0.1)
+    out["dppsht_big"] = SurveyDesign(big, fpc="p", pps=joint, variance="HT")
 
     lone = _read("synlone.csv")
     for rule in LONELY_RULES:
@@ -99,6 +123,15 @@ def designs() -> dict:
     out["dcal_linb"] = calibrate(dstrat, population, calfun="linear", bounds=(0.8, 1.1),
                                  epsilon=1e-10, maxit=200)
     out["dcal_lin"] = calibrate(dstrat, population)
+
+    pop = _read("synstrat_pop.csv", keep_default_na=False)
+    margin = {v: dict(zip(g["category"], g["total"])) for v, g in pop.groupby("variable")}
+    sex_hours = {"sex": margin["sex"], "hours": margin["hours"][""]}
+    out["rsyn_ps"] = poststratify(out["rsyn_jkn"], {"sex": margin["sex"]})
+    out["ujk1_rake"] = rake(out["ujk1"], {"sex": margin["sex"], "region": margin["region"]},
+                            epsilon=1e-13, maxit=100)
+    out["dsyn_cal"] = calibrate(out["dsyn"], sex_hours)
+    out["rsyn_cal"] = calibrate(out["rsyn_jkn"], sex_hours)
     return out
 
 
@@ -123,8 +156,11 @@ def _by(design, fun: str, var: str, by: str, deff=False) -> pd.DataFrame:
         t = design.ratio(num, den, by=by)
         return t.set_index(t[by].astype(str))
     if _is_factor(design, var):
-        t = design.proportion(var, by=by)
+        t = (design.proportion if fun == "mean" else design.total)(var, by=by)
         return t.set_index(t[by].astype(str) + ":" + var + t["level"].astype(str))
+    if fun == "var":
+        t = design.var(var, by=by)
+        return t.set_index(t[by].astype(str))
     t = getattr(design, fun)(var, by=by, deff=deff)
     return t.set_index(t[by].astype(str))
 
@@ -144,11 +180,45 @@ def _quantile(design, var: str, probs: list[float], rule: str = "math") -> pd.Da
     return t.set_index(pd.Index([f"{var}.{p:g}" for p in t["quantile"]]))
 
 
-def _ciprop(design, var: str, by: str, level: str, method: str) -> pd.DataFrame:
-    """svyciprop(~I(var==1), subset(design, by==level), method=)."""
+def _quantile_ci(design, var: str, probs: list[float], interval: str) -> pd.DataFrame:
+    """svyquantile(..., interval.type=interval)."""
+    t = design.quantile(var, probs, ci=interval)
+    return t.set_index(pd.Index([f"{var}.{p:g}" for p in t["quantile"]]))
+
+
+def _ciprop(design, var: str, by: str | None, level: str | None,
+            method: str) -> pd.DataFrame:
+    """svyciprop(~I(var==1), subset(design, by==level), method=) (whole design: by=None)."""
     t = design.proportion(var, by=by, ci=method)
-    t = t[(t[by].astype(str) == level) & (t["level"] == 1)]
+    t = t[t["level"] == 1]
+    if by is not None:
+        t = t[t[by].astype(str) == level]
     return t.set_index(pd.Index([f"I({var} == 1)"]))
+
+
+def _ciprop_comp_imp(design) -> pd.DataFrame:
+    """svyciprop(~I(comp.imp=='Yes'), design, method='logit')."""
+    t = design.proportion("comp.imp", ci="logit")
+    return t[t["level"] == "Yes"].set_index(pd.Index(['I(comp.imp == "Yes")']))
+
+
+def _female_r3(design, method: str) -> pd.DataFrame:
+    """svyciprop(~I(sex=='F'), subset(design, region=='R3'), method=)."""
+    t = design.proportion("sex", by="region", ci=method)
+    t = t[(t["region"] == "R3") & (t["level"] == "F")]
+    return t.set_index(pd.Index(['I(sex == "F")']))
+
+
+def _by2_income(design) -> pd.DataFrame:
+    """svyby(~income, ~area+tenure, design, svymean): terms 'area.tenure'."""
+    t = design.mean("income", by=["area", "tenure"])
+    return t.set_index(t["area"].astype(str) + "." + t["tenure"].astype(str))
+
+
+def _by_median(design) -> pd.DataFrame:
+    """svyby(~score, ~region, design, svyquantile, quantiles=0.5, ci=TRUE)."""
+    t = design.quantile("score", 0.5, by="region")
+    return t.set_index(t["region"].astype(str))
 
 
 def _calls() -> dict:
@@ -193,8 +263,58 @@ def _calls() -> dict:
         "ufay.total.hours": ("ufay", lambda d: _one(d, "total", "hours", False)),
         "ufay.by.mean.score": ("ufay", lambda d: _by(d, "mean", "score", "sex")),
         "dps2.by.mean.ell": ("dps2", lambda d: _by(d, "mean", "ell", "stype")),
+        "syn3.by2.mean.income": ("dsyn3", _by2_income),
+        "syn3.total.tenure": ("dsyn3", lambda d: _one(d, "total", "tenure", True)),
+        "syn3.mean.income_na": ("dsyn3", lambda d: _one(d, "mean", "income_na", True)),
+        "syn3.by.mean.income_na": ("dsyn3", lambda d: _by(d, "mean", "income_na", "area")),
+        "syn.mean.score.replace": ("dsyn", lambda d: _one(d, "mean", "score", "replace")),
+        "syn.total.hours.replace": ("dsyn", lambda d: _one(d, "total", "hours", "replace")),
+        "syn.var.score": ("dsyn", lambda d: d.var("score").set_index(pd.Index(["score"]))),
+        "syn3.var.income": ("dsyn3",
+                            lambda d: d.var("income").set_index(pd.Index(["income"]))),
+        "rsyn_jkn.quantile.score": ("rsyn_jkn", lambda d: _quantile(d, "score", [0.25, 0.5])),
+        "rsyn_jkn.ciprop.logit.rare": ("rsyn_jkn", lambda d: _ciprop(d, "rare", None, None,
+                                                                     "logit")),
+        "dppsht.by.total.Kerry": ("dppsht_big", lambda d: _by(d, "total", "Kerry", "big")),
+        "syn.by.quantile.score": ("dsyn", _by_median),
+        "dps2.quantile.api00": ("dps2", lambda d: _quantile(d, "api00", [0.25, 0.5])),
+        "dcal_lin.ratio.api00.api99": ("dcal_lin", lambda d: _ratio(d, "api00", "api99")),
+        "dcal_lin.ciprop.logit.comp.imp": ("dcal_lin", _ciprop_comp_imp),
+        "drake3.by.mean.ell": ("drake3", lambda d: _by(d, "mean", "ell", "awards")),
+        "rsyn_jkn.by.ratio.score.hours": ("rsyn_jkn",
+                                          lambda d: _by(d, "ratio", "score/hours", "region")),
+        "rsyn2_brr.total.score": ("rsyn2_brr", lambda d: pd.concat(
+            [_one(d, "total", "score", False), _one(d, "total", "hours", False)])),
+        "rsyn2_fay.total.score": ("rsyn2_fay", lambda d: pd.concat(
+            [_one(d, "total", "score", False), _one(d, "total", "hours", False)])),
+        "rsyn_jkn.mean.score.deff": ("rsyn_jkn", lambda d: _one(d, "mean", "score", True)),
+        "dcal_lin.mean.api00.deff": ("dcal_lin", lambda d: _one(d, "mean", "api00", True)),
+        "dbrewer.total.Kerry.deff": ("dbrewer", lambda d: _one(d, "total", "Kerry", True)),
+        "syn3.mean.tenure_na": ("dsyn3", lambda d: _one(d, "mean", "tenure_na", False)),
+        "syn3.by.tenure_na.mean.income": ("dsyn3",
+                                          lambda d: _by(d, "mean", "income", "tenure_na")),
+        "syn3b.total.income": ("dsyn3b", lambda d: _one(d, "total", "income", False)),
+        "syn3b.by.mean.income": ("dsyn3b", lambda d: _by(d, "mean", "income", "area")),
+        "synprobs.mean.score": ("dsynprobs", lambda d: _one(d, "mean", "score", True)),
+        "syn.by.var.score": ("dsyn", lambda d: _by(d, "var", "score", "region")),
+        "syn.by.total.sex": ("dsyn", lambda d: _by(d, "total", "sex", "region")),
+        "syn3c.mean.income": ("dsyn3c", lambda d: _one(d, "mean", "income", False)),
+        "syn3c.total.hhsize": ("dsyn3c", lambda d: _one(d, "total", "hhsize", False)),
+        "syn3c.by.mean.income": ("dsyn3c", lambda d: _by(d, "mean", "income", "area")),
+        "syn3.mean.income_na.hhsize": ("dsyn3", lambda d: d.mean(["income_na", "hhsize"])
+                                       .set_index("variable")),
+        "rmu.total.y1": ("rmu", lambda d: _one(d, "total", "y1", False)),
+        "rmu.by.mean.y1": ("rmu", lambda d: _by(d, "mean", "y1", "half")),
+        "syn3f.mean.income": ("dsyn3f", lambda d: _one(d, "mean", "income", True)),
+        "syn3f.by.total.income": ("dsyn3f", lambda d: _by(d, "total", "income", "area")),
+        "synbrewer.total.score": ("dsynbrewer", lambda d: _one(d, "total", "score", False)),
+        "synbrewer.by.mean.score": ("dsynbrewer",
+                                    lambda d: _by(d, "mean", "score", "region")),
     }
-    for key in ("dbrewer", "dhr", "doverton", "dppsht", "dppsyg"):
+    for key in ("rsyn_ps", "ujk1_rake", "dsyn_cal", "rsyn_cal"):
+        c[f"{key}.mean.score"] = (key, lambda d: _one(d, "mean", "score", False))
+        c[f"{key}.by.mean.score"] = (key, lambda d: _by(d, "mean", "score", "region"))
+    for key in ("dbrewer", "dhr", "dhr2", "doverton", "dppsht", "dppsyg"):
         c[f"{key}.total.Bush"] = (key, lambda d: pd.concat(
             [_one(d, "total", "Bush", False), _one(d, "total", "Kerry", False)]))
         c[f"{key}.mean.Kerry"] = (key, lambda d: _one(d, "mean", "Kerry", False))
@@ -207,9 +327,24 @@ def _calls() -> dict:
         c[f"lone.{rule}.by.total.y"] = (key, lambda d: _by(d, "total", "y", "grp"))
         c[f"lone.{rule}.domain.mean.y.B"] = (key, lambda d: _domain(d, "mean", "y", "grp",
                                                                      "B"))
+    for rule in LONELY_RULES:
+        key = f"dsyn3l.{rule}"
+        c[f"syn3l.{rule}.mean.income"] = (key, lambda d: _one(d, "mean", "income", False))
+        c[f"syn3l.{rule}.total.income"] = (key, lambda d: _one(d, "total", "income", False))
+    for rule in ("math", "school", "hf7"):
+        c[f"syn3.quantile.{rule}.hhsize"] = (
+            "dsyn3", lambda d, rule=rule: _quantile(d, "hhsize", [0.25, 0.5, 0.75], rule))
     for m in CIPROP_METHODS:
         c[f"syn.ciprop.{m}.rare.F"] = ("dsyn", lambda d, m=m: _ciprop(d, "rare", "sex", "F",
                                                                       m))
+    for m in ("beta", "xlogit", "asin", "mean"):
+        c[f"rsyn_jkn.ciprop.{m}.rare"] = ("rsyn_jkn", lambda d, m=m: _ciprop(d, "rare", None,
+                                                                             None, m))
+    for m in ("beta", "logit", "asin"):
+        c[f"syn.ciprop.{m}.female.R3"] = ("dsyn", lambda d, m=m: _female_r3(d, m))
+    for it in ("beta", "xlogit", "asin"):
+        c[f"syn.quantile.{it}.score"] = (
+            "dsyn", lambda d, it=it: _quantile_ci(d, "score", [0.1, 0.5], it))
     for rule in ("math", "school", "hf7"):
         c[f"syn.quantile.{rule}.score"] = (
             "dsyn", lambda d, rule=rule: _quantile(d, "score", [0.1, 0.5, 0.9], rule))
@@ -221,7 +356,28 @@ def _calls() -> dict:
 
 
 CALLS = _calls()
-XFAIL: dict[str, str] = {}
+_AVERAGE = (
+    "lonely_psu='average' inside a domain: R's svyby/subset drops the rows outside the "
+    "domain, so onestage() scales by n_strata/n_ok_strata counted over the strata where the "
+    "domain has rows (T2, T3, T4: 3/2); the engine counts all strata of the design (4/3), "
+    "so domain B's variance is 8/9 of R's (SE ratio 0.9428)")
+XFAIL: dict[str, str] = {
+    "lone.average.by.mean.y": _AVERAGE,
+    "lone.average.by.total.y": _AVERAGE,
+    "lone.average.domain.mean.y.B": _AVERAGE,
+    "syn.ciprop.likelihood.rare.F": (
+        "svyciprop(method='likelihood') on a domain: R profiles svyglm on the subset (domain "
+        "rows only: weights rescaled to their mean over the domain, zmax from F(1, n_dom-1)); "
+        "the engine passes all rows with zero weights outside the domain, so its profile grid "
+        "differs (ci_low 0.0036179 vs R 0.0036205, 7e-4 relative). Even with domain rows "
+        "only a 3e-6 gap remains: R's naive.cov is taken from the last IRLS iteration "
+        "(0.32477486773837788) not at the converged mean (0.3247755567195322)"),
+    "rsyn_jkn.ciprop.logit.rare": (
+        "svyciprop(method='logit') on a replicate design: R fits svyglm on every replicate, "
+        "so the SE of logit(p) is the replicate variance of logit(p_r) (interval "
+        "[0.0011377, 0.16515]); the engine uses the delta method se/(p(1-p)) "
+        "([0.0029690, 0.070343], R's xlogit)"),
+}
 CASES = list(EXPECTED.groupby("case", sort=False))
 
 
@@ -241,15 +397,29 @@ def test_oracle_extra_case(designs, case, rows):
     key, call = CALLS[case]
     design = designs[key]
     got = call(design)
-    rtol = 1e-6 if (key in ITERATIVE or "likelihood" in case) else 1e-8
+    rtol = 1e-6 if (key in ITERATIVE or case in ITERATIVE_CASES or "likelihood" in case) \
+        else 1e-8
     for row in rows.itertuples():
         assert row.term in got.index, f"{case}: term {row.term} missing; got {list(got.index)}"
         g = got.loc[row.term]
         for ours, theirs in (("estimate", "estimate"), ("se", "se"), ("ci_low", "ci_low"),
                              ("ci_high", "ci_high"), ("df", "ci_df"), ("deff", "deff")):
             want = getattr(row, theirs)
+            if case in FIELDS_ONLY and ours not in FIELDS_ONLY[case]:
+                continue
             if theirs == "deff" and np.isnan(want):
                 continue
             np.testing.assert_allclose(float(g[ours]), want, rtol=rtol, atol=0,
                                        err_msg=f"{case} {row.term} {ours}")
     assert design.degf == rows.iloc[0].degf, f"{case}: degf {design.degf} != {rows.iloc[0].degf}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "likelihood interval of a domain proportion is profiled over all design rows (zero "
+    "weights outside the domain) instead of the domain's rows as R's subset(); off by 7e-4 "
+    "relative. Fixing that alone brings it within 1e-5 (R's last-IRLS naive.cov leaves 3e-6)"))
+def test_likelihood_domain_interval_within_1e5(designs):
+    row = EXPECTED[EXPECTED["case"] == "syn.ciprop.likelihood.rare.F"].iloc[0]
+    got = _ciprop(designs["dsyn"], "rare", "sex", "F", "likelihood").iloc[0]
+    np.testing.assert_allclose([got["ci_low"], got["ci_high"]], [row.ci_low, row.ci_high],
+                               rtol=1e-5, atol=0)

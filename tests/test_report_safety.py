@@ -133,3 +133,17 @@ def _input_files_are_not_modified(example_run):
     before = {s.path: s.sha256 for s in run.sources}
     run_survey(files["config"], write=False)
     assert before and all(sha256_file(p) == h for p, h in before.items())
+
+
+def test_run_configuration_can_switch_the_dont_know_convention(example_run):
+    from rbm_surveys.surveys.indicators.pipeline import load_config, run_survey
+
+    folder, files, run = example_run
+    cfg = load_config(files["config"])
+    cfg["conventions"] = {"sdg_16_1_4_unodc": "unhcr"}
+    other = run_survey(cfg, write=False).results
+    pick = lambda r, i: r[(r["indicator"] == i) & (r["disaggregation"] == "all")].iloc[0]  # noqa: E731
+    switched, unhcr = pick(other, "sdg_16_1_4_unodc"), pick(run.results, "sdg_16_1_4_unhcr")
+    assert switched["estimate"] == unhcr["estimate"] and switched["n"] == unhcr["n"]
+    assert "set in the run configuration" in switched["missing_rule"]
+    assert pick(run.results, "sdg_16_1_4_unodc")["n"] > unhcr["n"]

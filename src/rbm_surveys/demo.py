@@ -61,7 +61,8 @@ def run_demo(out: str) -> int:
         print(f"  {label:<38} {r.estimate:6.1%}  95% CI {r.ci_low:6.1%}–{r.ci_high:6.1%}"
               f"  truth {r.true_value:6.1%}  covered {hit}  n={r.n}")
     t = run.timings
-    print("\nStages (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
+    print("\nStages (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()
+                                           if ":" not in k))
     print("\nResults:")
     print(f"  workbook  {run.outputs['xlsx']}")
     print(f"  tidy CSV  {run.outputs['csv']}")

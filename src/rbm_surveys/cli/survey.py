@@ -35,7 +35,7 @@ def run(args) -> int:
     n_flag = int((res["flag"].astype(str) != "").sum()) - n_supp
     print(f"rbm survey: {res['indicator'].nunique()} indicators, {len(res)} estimates "
           f"({n_supp} suppressed, {n_flag} flagged)")
-    print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items() if ":" not in k))
     print(f"  workbook  {result.outputs['xlsx']}")
     print(f"  tidy CSV  {result.outputs['csv']}")
     return 0

@@ -38,7 +38,7 @@ from rbm_surveys.docs.document import Document
 from rbm_surveys.docs.quantities import extract_standards, place_in_band, to_table_unit
 from rbm_surveys.docs.rubric import Rubric
 
-__all__ = ["blank", "find_evidence", "passage_bounds", "EVIDENCE_COLUMNS", "Candidates"]
+__all__ = ["blank", "tokenise", "find_evidence", "passage_bounds", "EVIDENCE_COLUMNS", "Candidates"]
 
 #: Columns of the candidate table (one row per match).
 EVIDENCE_COLUMNS = ["criterion", "rule", "start", "end", "page", "passage", "passage_start",
@@ -142,7 +142,7 @@ _DOCS: OrderedDict = OrderedDict()
 _DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
 
 
-def _tokens(text: str, language: str):
+def tokenise(text: str, language: str):
     """Tokenise once; keep the last few Docs so several rubrics share one tokenisation."""
     key = (language, len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                                 digest_size=16).digest())
@@ -259,7 +259,7 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
     if lang not in rubric.languages:
         return Candidates(_empty_columns(), lang, False, applicable, {})
     comp = _compile(rubric, lang)
-    doc, tstart, tend = _tokens(document.text, lang)
+    doc, tstart, tend = tokenise(document.text, lang)
     pstart, pend = passage_bounds(document)
     keys = comp.keys
 

@@ -17,6 +17,7 @@ Text with too few letters to judge gives ``"xx"`` (spaCy's multi-language code).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 __all__ = ["detect_language", "UNKNOWN", "SAMPLE_CHARS"]
 
@@ -49,6 +50,37 @@ def _sample(text: str) -> str:
     return " ".join((text[:third], text[mid - third // 2: mid + third // 2], text[-third:]))
 
 
+# Step 2a: frequent function words that belong to ONE of the languages below (words shared
+# by two of them, such as "de", "la", "que", "para", "das", "il", "una", are left out).
+_FUNCTION_WORDS = {
+    "en": "the and of with that which will shall this is are from have has been",
+    "fr": "les des est une dans pour sur aux qui du au ne pas sont et cette leur",
+    "es": "los las del el por y es con una como lo sus al está son",
+    "pt": "os dos uma não com ao pelo pela é são em um às seu sua",
+    "de": "der die und den ist nicht mit von zu eine auf für dem sich",
+    "it": "gli della delle degli che sono nel nella alla dei il è",
+}
+_WORD_LANG = {w: code for code, words in _FUNCTION_WORDS.items() for w in words.split()}
+_WORD = re.compile(r"[^\W\d_]+")
+#: The shortcut needs this many function words, this share of all words, and this share of
+#: the function words from one language; otherwise langdetect decides.
+_FW_MIN, _FW_WORD_SHARE, _FW_LANG_SHARE = 20, 0.12, 0.9
+
+
+def _function_words(sample: str) -> str:
+    """The language whose function words make up nearly all of those in ``sample``, or "".
+
+    langdetect costs ~5 ms a document whatever the sample size (it runs seven random trials);
+    on ordinary prose in these six languages the function words are unambiguous and it
+    would give the same answer, so it is consulted only when they are not decisive."""
+    words = _WORD.findall(sample.lower())
+    langs = [_WORD_LANG[w] for w in words if w in _WORD_LANG]
+    if len(langs) < _FW_MIN or len(langs) < _FW_WORD_SHARE * len(words):
+        return ""
+    code, n = Counter(langs).most_common(1)[0]
+    return code if n >= _FW_LANG_SHARE * len(langs) else ""
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text`` (see module docstring for the method)."""
     sample = _sample(text)
@@ -62,6 +94,9 @@ def detect_language(text: str) -> str:
             return "ja" if kana / letters > 0.05 else "zh"
         if n / letters >= SCRIPT_SHARE:
             return code
+    code = _function_words(sample)
+    if code:
+        return code
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 

@@ -113,35 +113,91 @@ def _cut(text: str, start: int, end: int):
             yield s, e
 
 
+def _tokenizer_language(language: str) -> str:
+    """The code whose blank tokenizer reads ``language`` (``xx`` when spaCy has none)."""
+    from rbm_surveys.docs.evidence import blank
+
+    try:
+        blank(language)
+    except (ImportError, KeyError, ValueError, OSError) as exc:
+        if "E048" not in str(exc) and not isinstance(exc, ImportError):
+            raise
+        return "xx"
+    return language
+
+
 def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
-    """Passages for every readable page of ``text`` (the whole document text)."""
-    nlp = pipeline(language)
-    spans: list[tuple[int, int]] = []  # (page number, absolute block offset)
-    blocks: list[str] = []
+    """Passages for every readable page of ``text`` (the whole document text).
+
+    The whole text is tokenised once, by the same cached tokenisation the evidence finder
+    matches on (:func:`rbm_surveys.docs.evidence.tokenise`), and the Sentencizer rule is
+    applied to each paragraph block's tokens with numpy (a block's first token always
+    starts a sentence; a sentence end never carries over into the next block).
+    """
+    import numpy as np
+    from spacy.attrs import IS_PUNCT, ORTH
+
+    from rbm_surveys.docs.evidence import tokenise
+
+    bnum: list[int] = []
+    bstart: list[int] = []
+    bend: list[int] = []
     for page in pages:
         if page.unreadable or page.end == page.start:
             continue
         for off, block in _blocks(text[page.start:page.end]):
-            spans.append((page.number, page.start + off))
-            blocks.append(block)
-    from spacy.attrs import IDX
+            bnum.append(page.number)
+            bstart.append(page.start + off)
+            bend.append(page.start + off + len(block))
+    if not bstart:
+        return ()
+    lang = _tokenizer_language(language)
+    doc, tstart, _ = tokenise(text, lang)
+    if not len(doc):
+        return ()
+    bs_arr, be_arr = np.asarray(bstart, np.int64), np.asarray(bend, np.int64)
+    # tokens inside a block (the blank lines between blocks are whitespace tokens: dropped)
+    blk = np.searchsorted(bs_arr, tstart, side="right") - 1
+    inside = (blk >= 0) & (tstart < be_arr[np.maximum(blk, 0)])
+    tok = np.flatnonzero(inside)
+    if not len(tok):
+        return ()
+    blk, tpos = blk[tok], tstart[tok]
+    arr = doc.to_array([ORTH, IS_PUNCT])[tok]
+    is_end = np.isin(arr[:, 0], _punct_hashes(language))
+    from spacy.strings import hash_string
 
+    # a '.' between two digits ("PM2.5" in per-character Chinese tokens) ends no sentence
+    dots = np.flatnonzero(is_end & (arr[:, 0] == hash_string(".")))
+    if len(dots):
+        between = [0 < p < len(text) - 1 and text[p - 1].isdigit() and text[p + 1].isdigit()
+                   for p in tpos[dots].tolist()]
+        is_end[dots[np.asarray(between, dtype=bool)]] = False
+    plain = ~(is_end | (arr[:, 1] != 0))
+    first_tok = np.r_[True, blk[1:] != blk[:-1]]  # each block's first token
+    block_first = np.maximum.accumulate(np.where(first_tok, np.arange(len(tok)), 0))
+    ends_before = np.concatenate(([0], np.cumsum(is_end)))
+    j = np.flatnonzero(plain)
+    prev = np.concatenate(([-1], j[:-1]))
+    # ends strictly between the previous plain token of the same block and this one
+    lo = np.maximum(prev + 1, block_first[j])
+    seen = ends_before[j] - ends_before[lo] > 0
+    starts = np.union1d(np.flatnonzero(first_tok), j[seen])
+    s_blk = blk[starts]
+    s_pos = tpos[starts]
+    nxt = np.r_[s_pos[1:], 0]
+    last = np.r_[s_blk[1:] != s_blk[:-1], True]
+    s_end = np.where(last, be_arr[s_blk], nxt)
     out: list[Passage] = []
-    for (number, base), block, doc in zip(spans, blocks, map(nlp.make_doc, blocks)):
-        if not len(doc):
+    for number, a, b in zip(np.asarray(bnum)[s_blk].tolist(), s_pos.tolist(), s_end.tolist()):
+        piece = text[a:b]
+        quote = piece.strip()
+        if not quote:
             continue
-        idx = doc.to_array([IDX]).ravel()
-        first = idx[sentence_starts(doc, language)]
-        bounds = list(zip(first.tolist(), first[1:].tolist() + [len(block)]))
-        for bs, be in bounds:
-            piece = block[bs:be]
-            quote = piece.strip()
-            if not quote:
-                continue
-            s = base + bs + len(piece) - len(piece.lstrip())
-            e = s + len(quote)
-            if e - s <= MAX_PASSAGE_CHARS:
-                out.append(Passage(number, s, e, quote))
-            else:
-                out.extend(Passage(number, ps, pe, text[ps:pe]) for ps, pe in _cut(text, s, e))
+        s = a + len(piece) - len(piece.lstrip())
+        e = s + len(quote)
+        if e - s <= MAX_PASSAGE_CHARS:
+            out.append(Passage(number, s, e, quote))
+        else:
+            out.extend(Passage(number, ps, pe, text[ps:pe]) for ps, pe in _cut(text, s, e))
     return tuple(out)

@@ -135,6 +135,15 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
             fill = supp_fill if supp[i] else flag_fill
             for j in range(1, len(show) + 1):
                 ws.cell(row=header_row + 1 + int(i), column=j).fill = fill
+        # a rule above each disaggregation's block (names stay on every row, so filters work)
+        from openpyxl.styles import Border, Side
+
+        dis = block["disaggregation"].astype(str).to_numpy()
+        starts = np.flatnonzero(np.r_[True, dis[1:] != dis[:-1]])
+        for i in starts:
+            for j in range(1, len(show) + 1):
+                ws.cell(row=header_row + 1 + int(i), column=j).border = Border(top=Side("thin"))
+            ws.cell(row=header_row + 1 + int(i), column=1).font = bold
         ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
         ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
 

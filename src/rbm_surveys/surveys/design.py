@@ -29,7 +29,7 @@ __all__ = ["SurveyDesign"]
 
 
 def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted integer codes (int32: half the memory) and their labels."""
+    """Sorted integer codes (the smallest int type that fits) and their labels."""
     return factorize_sorted(values)
 
 
@@ -123,7 +123,7 @@ class SurveyDesign:
             raise UsageError("more fpc entries than stages", key="fpc",
                              hint="give one fpc per stage in ids")
         stages: list[Stage] = []
-        upper = np.zeros(n, dtype=np.int32)
+        upper = np.zeros(n, dtype=np.int8)
         n_upper = 1
         mult_rows: Any = 1.0               # scalars until an fpc makes them vary by row
         prob: Any = 1.0
@@ -133,7 +133,7 @@ class SurveyDesign:
             if s < len(self.strata_columns) and self.strata_columns[s] is not None:
                 st_code, st_lab = _codes(self._column_values(self.strata_columns[s], "strata"))
             else:
-                st_code, st_lab = np.zeros(n, dtype=np.int32), np.array([1])
+                st_code, st_lab = np.zeros(n, dtype=np.int8), np.array([1])
             if s < len(self.id_columns):
                 id_name = self.id_columns[s]
                 id_code, _ = _codes(self._column_values(id_name, "cluster id"))

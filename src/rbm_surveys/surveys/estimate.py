@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from rbm_surveys.errors import DataError, UsageError
-from rbm_surveys.surveys._checks import (as_list, check_choice, check_column,
-                                         factorize_sorted, numeric_column)
+from rbm_surveys.errors import UsageError
+from rbm_surveys.surveys._checks import as_list, check_choice, check_column, numeric_column
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
                                     likelihood_interval, proportion_interval, wald_interval)
+from rbm_surveys.surveys.domains import Domains, domains_of, levels_of
 from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
@@ -48,71 +48,6 @@ RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "d
                   "n_weighted", "cv", "n_eff", "statistic", "ci_method", "lonely_psu", "design"]
 
 QUANTILE_RULES = ("math", "school", "hf7")
-
-
-# ---------------------------------------------------------------------------- inputs
-@dataclass
-class _Domains:
-    codes: np.ndarray        # (n,) domain of each row, -1 = in no domain
-    count: int
-    frame: pd.DataFrame      # one row per domain, one column per by-variable
-    by: list[str]
-
-
-def _domains(design: Any, by: str | Sequence[str] | None) -> _Domains:
-    """Integer-coded domains, cached on the (immutable) design per by-specification."""
-    by_cols = [str(b) for b in as_list(by)]
-    key = ("dom", tuple(by_cols))
-    if key not in design._cache:
-        design._cache[key] = _make_domains(design, by_cols)
-    return design._cache[key]
-
-
-def _make_domains(design: Any, by_cols: list[str]) -> _Domains:
-    n = design.n
-    if not by_cols:
-        return _Domains(np.zeros(n, dtype=np.int32), 1, pd.DataFrame(index=[0]), [])
-    key = np.zeros(n, dtype=np.int64)
-    valid = np.ones(n, dtype=bool)
-    labels = []
-    for col in by_cols:
-        codes, lab = factorize_sorted(check_column(design.data, col, "by"))
-        valid &= codes >= 0
-        key = key * max(len(lab), 1) + codes
-        labels.append(np.asarray(lab))
-    inv, uniq = factorize_sorted(key[valid])
-    dom = np.full(n, -1, dtype=np.int32)
-    dom[valid] = inv
-    parts = {}
-    rest = uniq.copy()
-    for col, lab in reversed(list(zip(by_cols, labels))):
-        parts[col] = lab[rest % len(lab)]
-        rest //= len(lab)
-    frame = pd.DataFrame({c: parts[c] for c in by_cols})
-    return _Domains(dom, len(uniq), frame, by_cols)
-
-
-def _levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
-    key = ("levels", name, None if levels is None else tuple(levels))
-    if key not in design._cache:
-        design._cache[key] = _make_levels(design, name, levels)
-    return design._cache[key]
-
-
-def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
-    col = check_column(design.data, name, "variable")
-    codes, lab = factorize_sorted(col)
-    lab = list(lab)
-    if levels is not None:
-        want = list(levels)
-        unknown = [lv for lv in lab if lv not in want]
-        if unknown:
-            raise DataError(f"variable {name!r} has values not in levels: {unknown[:5]}",
-                            column=name, hint="add them to levels= or recode the column")
-        remap = np.array([want.index(lv) for lv in lab] + [-1])
-        codes = remap[codes]
-        lab = want
-    return codes.astype(np.int32), lab
 
 
 # ---------------------------------------------------------------------------- engine
@@ -220,7 +155,7 @@ def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarra
     return key
 
 
-def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: _Domains, num: np.ndarray,
+def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
             kind: str = "mean", pre: _Pre | None = None) -> _Linear:
     """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
@@ -373,7 +308,7 @@ def _deff(var: np.ndarray, sq: np.ndarray, dsum: np.ndarray, num: np.ndarray,
 
 
 # ---------------------------------------------------------------------------- output
-def _table(design: Any, dom: _Domains, res: _Linear, variable: list, level: list,
+def _table(design: Any, dom: Domains, res: _Linear, variable: list, level: list,
            d_idx: np.ndarray, statistic: str, ci: str, level_conf: float,
            low: np.ndarray | None = None, high: np.ndarray | None = None,
            se: np.ndarray | None = None, df_ci: np.ndarray | None = None) -> pd.DataFrame:
@@ -438,7 +373,7 @@ def _mean_total_vars(design: Any, names: list[str], kind: str) -> tuple[_Vars, l
         if kind == "total" and not (pd.api.types.is_numeric_dtype(col)
                                     or pd.api.types.is_bool_dtype(col)):
             # total of a categorical variable: estimated count of each level (R svytotal)
-            codes, labs = _levels(design, name, None)
+            codes, labs = levels_of(design, name, None)
             cat.append((codes, len(labs)))
             var_of += [name] * len(labs)
             lev_of += list(labs)
@@ -453,7 +388,7 @@ def _proportion_vars(design: Any, names: list[str],
                      levels: Sequence[Any] | None) -> tuple[_Vars, list, list]:
     cat, var_of, lev_of = [], [], []
     for name in names:
-        codes, labs = _levels(design, name, levels)
+        codes, labs = levels_of(design, name, levels)
         cat.append((codes, len(labs)))
         var_of += [name] * len(labs)
         lev_of += list(labs)
@@ -471,7 +406,7 @@ def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str,
                 kind: str) -> pd.DataFrame:
     ci = _check_ci(ci, CI_METHODS)
     vars_, var_of, lev_of = _mean_total_vars(design, _names(variables), kind)
-    dom = _domains(design, by)
+    dom = domains_of(design, by)
     complete = ~vars_.missing(design.n)
     j, d = _grid(vars_.width, dom.count)
     den = np.full(len(j), -2 if kind == "mean" else -1)
@@ -489,7 +424,7 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     ci = _check_ci(ci, PROPORTION_METHODS)
     vars_, var_of, lev_of = _proportion_vars(design, _names(variables), levels)
     missing = vars_.missing(design.n)
-    dom = _domains(design, by)
+    dom = domains_of(design, by)
     j, d = _grid(vars_.width, dom.count)
     res = _linear(design, vars_, ~missing, dom, j, np.full(len(j), -2), d, deff=deff,
                   kind="mean")
@@ -505,7 +440,7 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     return _proportion_table(design, dom, res, j, d, var_of, lev_of, ci, level, low, high)
 
 
-def _proportion_table(design: Any, dom: _Domains, res: _Linear, j: np.ndarray, d: np.ndarray,
+def _proportion_table(design: Any, dom: Domains, res: _Linear, j: np.ndarray, d: np.ndarray,
                       var_of: list, lev_of: list, ci: str, level: float,
                       low: np.ndarray | None = None,
                       high: np.ndarray | None = None) -> pd.DataFrame:
@@ -536,7 +471,7 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
     names = _names(variables)
     specs = [[str(c) for c in as_list(b)] for b in bys]
     all_cols = list(dict.fromkeys(c for spec in specs for c in spec))
-    fine = _domains(design, all_cols)
+    fine = domains_of(design, all_cols)
     fast = (not design.calibration and ci != "likelihood" and bool(np.all(fine.codes >= 0))
             and ((design.kind == "taylor" and len(design.stages) == 1)
                  or (design.kind != "taylor" and design.factors is not None)))
@@ -581,7 +516,7 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
         m[g, np.arange(D)] = 1.0                   # fine domain -> coarse domain
         pre = _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
                    None if sq_fine is None else sq_fine @ m.T)
-        dom = _Domains(None, G, frame, spec)
+        dom = Domains(None, G, frame, spec)
         j, d = _grid(vars_.width, G)
         kind = "mean" if statistic == "proportion" else statistic
         den = np.full(len(j), -1 if kind == "total" else -2)
@@ -619,7 +554,7 @@ def ratio(design: Any, numerator: Any, denominator: str, by: Any = None, ci: str
     ci = _check_ci(ci, CI_METHODS)
     names = [str(v) for v in as_list(numerator)]
     vars_ = _Vars([numeric_column(design.data, v, "variable") for v in names + [str(denominator)]])
-    dom = _domains(design, by)
+    dom = domains_of(design, by)
     complete = ~vars_.missing(design.n)
     j, d = _grid(len(names), dom.count)
     res = _linear(design, vars_, complete, dom, j, np.full(len(j), len(names)), d, kind="ratio")
@@ -653,7 +588,7 @@ def variance(design: Any, variables: Any, by: Any = None, level: float = 0.95) -
     SE treating ybar as fixed, as R does."""
     names = [str(v) for v in as_list(variables)]
     frames = []
-    dom = _domains(design, by)
+    dom = domains_of(design, by)
     for name in names:
         u = _numeric_matrix(design, [name])
         complete = ~np.isnan(u[:, 0])
@@ -716,7 +651,7 @@ def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0
     if np.any((probs < 0) | (probs > 1)):
         raise UsageError("quantiles must lie in [0, 1]", key="quantiles")
     names = [str(v) for v in as_list(variables)]
-    dom = _domains(design, by)
+    dom = domains_of(design, by)
     frames = []
     for name in names:
         y = _numeric_matrix(design, [name])[:, 0]

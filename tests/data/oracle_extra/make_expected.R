@@ -48,6 +48,14 @@ syn3$hhsize <- sample(1:7, m, replace = TRUE)
 syn3$area <- factor(ifelse(syn3$stratum == "S1", "urban",
                            sample(c("urban", "rural"), m, replace = TRUE, prob = c(.4, .6))))
 syn3$tenure <- factor(sample(c("own", "rent", "other"), m, replace = TRUE, prob = c(.5, .4, .1)))
+# the same fpcs as sampling fractions n/N per stage
+syn3$n1 <- ave(syn3$psu, syn3$stratum, FUN = function(v) length(unique(v)))
+syn3$n2 <- ave(syn3$ssu, syn3$stratum, syn3$psu, FUN = function(v) length(unique(v)))
+syn3$n3 <- ave(syn3$hh, syn3$stratum, syn3$psu, syn3$ssu, FUN = length)
+syn3$f1 <- syn3$n1 / syn3$N1; syn3$f2 <- syn3$n2 / syn3$N2; syn3$f3 <- syn3$n3 / syn3$N3
+syn3$N1c <- ifelse(syn3$stratum == "S1", syn3$n1, syn3$N1)   # S1 fully sampled (certainty)
+syn3$income_na <- ifelse(syn3$hh == 2 & syn3$ssu == 1, NA, syn3$income)  # deterministic NAs
+syn3$tenure_na <- factor(ifelse(syn3$hh == 3, NA, as.character(syn3$tenure)))
 wcsv(syn3, "syn3.csv")
 
 # synstrat: stratified one-stage cluster sample (5 strata, 4-6 PSUs each, 6-12 people per
@@ -72,6 +80,10 @@ syn$region <- factor(ifelse(syn$stratum %in% c("S1", "S2"),
 syn$rare <- as.integer(runif(m) < 0.02)
 syn$rare[syn$sex == "F"][1:2] <- 1L            # at least two cases among women
 syn$psuid <- paste0(syn$stratum, "-", syn$psu)  # unique PSU id (for the unstratified JK1)
+# made-up unequal PSU inclusion probabilities for a stratified Brewer design
+syn$pi1 <- with(syn, ave(psu, stratum, FUN = length) * 0 + 1) *
+  (c(4, 5, 4, 6, 5) / c(40, 60, 35, 80, 50))[as.integer(factor(syn$stratum))] *
+  c(0.6, 1, 1.5)[syn$psu %% 3 + 1]
 wcsv(syn, "synstrat.csv")
 
 # synlone: 4 strata with 3/2/3/1 PSUs (S4 is a design-level lonely PSU); group B is absent
@@ -98,6 +110,10 @@ el <- election_pps[, c("County", "TotPrecincts", "Bush", "Kerry", "Nader", "vote
 wcsv(el, "election_pps.csv")
 jp <- as.data.frame(election_jointprob); names(jp) <- paste0("c", seq_len(ncol(jp)))
 wcsv(jp, "election_jointprob.csv")
+# Hartley-Rao with the population sum of squared inclusion probabilities / n (R HR(psum))
+pi_pop <- 40 * election$votes / sum(election$votes, na.rm = TRUE)
+hr_psum <- sum(pi_pop^2, na.rm = TRUE) / 40
+wcsv(data.frame(psum = hr_psum), "election_hr_psum.csv")
 
 # ---------------------------------------------------------------- designs
 dmu <- svydesign(id = ~id1 + id2, fpc = ~n1 + n2, data = mu)
@@ -105,9 +121,14 @@ dsyn3 <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~N1 + N2 + N3,
                    data = syn3)
 dsyn3wr <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, nest = TRUE,
                      weights = ~wt, data = syn3)
+dsyn3f <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~f1 + f2 + f3, nest = TRUE,
+                    data = syn3)
+dsynbrewer <- svydesign(id = ~psu, strata = ~stratum, fpc = ~pi1, nest = TRUE, pps = "brewer",
+                        data = syn)
 dsyn <- svydesign(id = ~psu, strata = ~stratum, weights = ~w, fpc = ~N1, nest = TRUE, data = syn)
 dbrewer <- svydesign(id = ~1, fpc = ~p, data = el, pps = "brewer")
 dhr <- svydesign(id = ~1, fpc = ~p, data = el, pps = HR())
+dhr2 <- svydesign(id = ~1, fpc = ~p, data = el, pps = HR(hr_psum))
 doverton <- svydesign(id = ~1, fpc = ~p, data = el, pps = "overton")
 dppsht <- svydesign(id = ~1, fpc = ~p, data = el, pps = ppsmat(election_jointprob))
 dppsyg <- svydesign(id = ~1, fpc = ~p, data = el, pps = ppsmat(election_jointprob),
@@ -118,7 +139,8 @@ dlone <- svydesign(id = ~psu, strata = ~stratum, weights = ~w, fpc = ~N1, nest =
 # replicate designs
 rsyn_jkn <- as.svrepdesign(dsyn, type = "JKn")              # keeps fpc in rscales
 rw <- weights(rsyn_jkn, "analysis")
-jkn_repw <- data.frame(rowid = syn$rowid, rw); names(jkn_repw) <- c("rowid", paste0("r", seq_len(ncol(rw))))
+jkn_repw <- data.frame(rowid = syn$rowid, rw)
+names(jkn_repw) <- c("rowid", paste0("r", seq_len(ncol(rw))))
 wcsv(jkn_repw, "synstrat_jkn_repw.csv")
 wcsv(data.frame(rscales = rsyn_jkn$rscales), "synstrat_jkn_rscales.csv")
 jkn_scale <- rsyn_jkn$scale
@@ -128,7 +150,8 @@ ujkn_mse <- svrepdesign(data = syn, repweights = rw, type = "JKn", weights = ~w,
                         rscales = rsyn_jkn$rscales, combined.weights = TRUE, mse = TRUE)
 rjk1 <- as.svrepdesign(svydesign(id = ~psuid, weights = ~w, data = syn), type = "JK1")
 rw1 <- weights(rjk1, "analysis")
-jk1_repw <- data.frame(rowid = syn$rowid, rw1); names(jk1_repw) <- c("rowid", paste0("r", seq_len(ncol(rw1))))
+jk1_repw <- data.frame(rowid = syn$rowid, rw1)
+names(jk1_repw) <- c("rowid", paste0("r", seq_len(ncol(rw1))))
 wcsv(jk1_repw, "synstrat_jk1_repw.csv")
 ujk1 <- svrepdesign(data = syn, repweights = rw1, type = "JK1", weights = ~w,
                     combined.weights = TRUE)
@@ -181,7 +204,8 @@ add <- function(case, design, code, ci_df = Inf, dg = NULL) {
   if (is.null(dg)) dg <- degf(get(design))
   out[[length(out) + 1]] <<- data.frame(
     case = case, term = names(est), design = design, estimate = f17(unname(est)),
-    se = f17(as.vector(as.matrix(se))), ci_low = f17(ci[, 1]), ci_high = f17(ci[, 2]), ci_df = f17(ci_df),
+    se = f17(as.vector(as.matrix(se))), ci_low = f17(ci[, 1]), ci_high = f17(ci[, 2]),
+    ci_df = f17(ci_df),
     degf = dg, deff = f17(dfx), r_code = code)
 }
 
@@ -202,7 +226,7 @@ add("syn3wr.mean.income", "dsyn3wr", "svymean(~income, dsyn3wr, deff=TRUE)")
 add("syn3wr.by.total.income", "dsyn3wr", "svyby(~income, ~area, dsyn3wr, svytotal)")
 
 # PPS without replacement
-for (d in c("dbrewer", "dhr", "doverton", "dppsht", "dppsyg")) {
+for (d in c("dbrewer", "dhr", "dhr2", "doverton", "dppsht", "dppsyg")) {
   add(paste0(d, ".total.Bush"), d, sprintf("svytotal(~Bush+Kerry, %s)", d))
   add(paste0(d, ".mean.Kerry"), d, sprintf("svymean(~Kerry, %s)", d))
   add(paste0(d, ".ratio.Kerry.votes"), d, sprintf("svyratio(~Kerry, ~votes, %s)", d))
@@ -239,6 +263,12 @@ for (meth in c("logit", "likelihood", "beta", "asin", "mean", "xlogit")) {
       ci_df = degf(sub_f), dg = degf(dsyn))
 }
 
+# a domain absent from two strata: Korn-Graubard and logit use the subset's degf and rows
+for (meth in c("beta", "logit", "asin"))
+  add(paste0("syn.ciprop.", meth, ".female.R3"), "dsyn",
+      sprintf("svyciprop(~I(sex=='F'), subset(dsyn, region=='R3'), method='%s')", meth),
+      ci_df = degf(sub_r3), dg = degf(dsyn))
+
 # quantiles on the stratified cluster design
 for (rule in c("math", "school", "hf7")) {
   add(paste0("syn.quantile.", rule, ".score"), "dsyn",
@@ -271,6 +301,124 @@ for (d in c("dps2", "drake3", "dcal_logit", "dcal_linb", "dcal_lin")) {
   add(paste0(d, ".mean.comp.imp"), d, sprintf("svymean(~comp.imp, %s)", d))
 }
 add("dps2.by.mean.ell", "dps2", "svyby(~ell, ~stype, dps2, svymean)")
+add("dps2.quantile.api00", "dps2", "svyquantile(~api00, dps2, c(0.25, 0.5))", ci_df = degf(dps2))
+add("dcal_lin.ratio.api00.api99", "dcal_lin", "svyratio(~api00, ~api99, dcal_lin)")
+add("dcal_lin.ciprop.logit.comp.imp", "dcal_lin",
+    "svyciprop(~I(comp.imp=='Yes'), dcal_lin, method='logit')", ci_df = degf(dcal_lin))
+add("drake3.by.mean.ell", "drake3", "svyby(~ell, ~awards, drake3, svymean)")
+
+# more: two-way domains, categorical totals, na.rm, deff='replace', svyvar, domain
+# quantiles, replicate quantiles and svyciprop on a replicate design
+add("syn3.by2.mean.income", "dsyn3", "svyby(~income, ~area+tenure, dsyn3, svymean)")
+add("syn3.total.tenure", "dsyn3", "svytotal(~tenure, dsyn3, deff=TRUE)")
+add("syn3.mean.income_na", "dsyn3", "svymean(~income_na, dsyn3, na.rm=TRUE, deff=TRUE)")
+add("syn3.by.mean.income_na", "dsyn3", "svyby(~income_na, ~area, dsyn3, svymean, na.rm=TRUE)")
+add("syn.mean.score.replace", "dsyn", "svymean(~score, dsyn, deff='replace')")
+add("syn.total.hours.replace", "dsyn", "svytotal(~hours, dsyn, deff='replace')")
+add("syn.var.score", "dsyn", "svyvar(~score, dsyn)")
+add("syn3.var.income", "dsyn3", "svyvar(~income, dsyn3)")
+add("rsyn_jkn.quantile.score", "rsyn_jkn", "svyquantile(~score, rsyn_jkn, c(0.25, 0.5))",
+    ci_df = degf(rsyn_jkn))
+add("rsyn_jkn.ciprop.logit.rare", "rsyn_jkn",
+    "svyciprop(~I(rare==1), rsyn_jkn, method='logit')", ci_df = degf(rsyn_jkn))
+for (meth in c("beta", "xlogit", "asin", "mean"))   # likelihood: R gives NA here
+  add(paste0("rsyn_jkn.ciprop.", meth, ".rare"), "rsyn_jkn",
+      sprintf("svyciprop(~I(rare==1), rsyn_jkn, method='%s')", meth), ci_df = degf(rsyn_jkn))
+add("dppsht.by.total.Kerry", "dppsht", "svyby(~Kerry, ~I(p > 0.1), dppsht, svytotal)")
+
+add("syn3f.mean.income", "dsyn3f", "svymean(~income, dsyn3f, deff=TRUE)")
+add("syn3f.by.total.income", "dsyn3f", "svyby(~income, ~area, dsyn3f, svytotal)")
+add("synbrewer.total.score", "dsynbrewer", "svytotal(~score, dsynbrewer)")
+add("synbrewer.by.mean.score", "dsynbrewer", "svyby(~score, ~region, dsynbrewer, svymean)")
+# certainty stratum at stage 1 (its stage-2/3 variance counts in full)
+dsyn3c <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~N1c + N2 + N3, nest = TRUE,
+                    data = syn3)
+add("syn3c.mean.income", "dsyn3c", "svymean(~income, dsyn3c)")
+add("syn3c.total.hhsize", "dsyn3c", "svytotal(~hhsize, dsyn3c)")
+add("syn3c.by.mean.income", "dsyn3c", "svyby(~income, ~area, dsyn3c, svymean)")
+# lonely SSU: PSU 1 of S2 keeps a single SSU (a lonely unit at stage 2)
+syn3l <- syn3[!(syn3$stratum == "S2" & syn3$psu == 1 & syn3$ssu > 1), ]
+dsyn3l <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~N1 + N2 + N3, nest = TRUE,
+                    data = syn3l)
+for (rule in c("adjust", "certainty", "average", "remove")) {
+  options(survey.lonely.psu = rule)
+  add(paste0("syn3l.", rule, ".mean.income"), "dsyn3l", "svymean(~income, dsyn3l)")
+  add(paste0("syn3l.", rule, ".total.income"), "dsyn3l", "svytotal(~income, dsyn3l)")
+}
+options(survey.lonely.psu = "fail")
+# complete cases across several variables with na.rm
+add("syn3.mean.income_na.hhsize", "dsyn3", "svymean(~income_na+hhsize, dsyn3, na.rm=TRUE)")
+# quantiles of a variable with many ties (hhsize 1..7): the rules differ
+for (rule in c("math", "school", "hf7"))
+  add(paste0("syn3.quantile.", rule, ".hhsize"), "dsyn3",
+      sprintf("svyquantile(~hhsize, dsyn3, c(0.25, 0.5, 0.75), qrule='%s')", rule),
+      ci_df = degf(dsyn3))
+# JK1 from a two-stage design with fpc (first-stage fpc kept in the scale)
+rmu <- as.svrepdesign(dmu, type = "JK1")
+add("rmu.total.y1", "rmu", "svytotal(~y1, rmu)")
+add("rmu.by.mean.y1", "rmu", "svyby(~y1, ~half, rmu, svymean)")
+# multistage Brewer (fpc = inclusion probabilities per stage), probs= design, domain
+# variances and categorical totals by domain
+dsyn3b <- svydesign(id = ~psu + ssu + hh, strata = ~stratum, fpc = ~f1 + f2 + f3, nest = TRUE,
+                    pps = "brewer", data = syn3)
+add("syn3b.total.income", "dsyn3b", "svytotal(~income, dsyn3b)")
+add("syn3b.by.mean.income", "dsyn3b", "svyby(~income, ~area, dsyn3b, svymean)")
+dsynoverton <- svydesign(id = ~psuid, strata = ~stratum, fpc = ~pi1, pps = "overton", data = syn)
+dsynhr <- svydesign(id = ~psuid, strata = ~stratum, fpc = ~pi1, pps = HR(), data = syn)
+add("synoverton.total.score", "dsynoverton", "svytotal(~score, dsynoverton)")
+add("synoverton.by.mean.score", "dsynoverton", "svyby(~score, ~region, dsynoverton, svymean)")
+add("synhr.total.score", "dsynhr", "svytotal(~score, dsynhr)")
+add("synhr.mean.score", "dsynhr", "svymean(~score, dsynhr)")
+dsynprobs <- svydesign(id = ~psu, strata = ~stratum, probs = ~pi1, nest = TRUE, data = syn)
+add("synprobs.mean.score", "dsynprobs", "svymean(~score, dsynprobs, deff=TRUE)")
+add("syn.by.var.score", "dsyn", "svyby(~score, ~region, dsyn, svyvar)")
+add("syn.by.total.sex", "dsyn", "svyby(~sex, ~region, dsyn, svytotal)")
+# Woodruff intervals on other scales
+for (it in c("beta", "xlogit", "asin"))
+  add(paste0("syn.quantile.", it, ".score"), "dsyn",
+      sprintf("svyquantile(~score, dsyn, c(0.1, 0.5), interval.type='%s')", it),
+      ci_df = degf(dsyn))
+add("rsyn_jkn.by.ratio.score.hours", "rsyn_jkn",
+    "svyby(~score, ~region, rsyn_jkn, svyratio, denominator=~hours)")
+# BRR / Fay from a design with 2 PSUs per stratum: totals are linear, so any balanced
+# (full orthogonal) matrix gives R's SE exactly
+syn2 <- syn[syn$psu <= 2, ]
+dsyn2 <- svydesign(id = ~psu, strata = ~stratum, weights = ~w, nest = TRUE, data = syn2)
+rsyn2_brr <- as.svrepdesign(dsyn2, type = "BRR")
+rsyn2_fay <- as.svrepdesign(dsyn2, type = "Fay", fay.rho = 0.4)
+add("rsyn2_brr.total.score", "rsyn2_brr", "svytotal(~score+hours, rsyn2_brr)")
+add("rsyn2_fay.total.score", "rsyn2_fay", "svytotal(~score+hours, rsyn2_fay)")
+# deff on replicate, calibrated and PPS designs; missing values in a factor and in by=
+add("rsyn_jkn.mean.score.deff", "rsyn_jkn", "svymean(~score, rsyn_jkn, deff=TRUE)")
+add("dcal_lin.mean.api00.deff", "dcal_lin", "svymean(~api00, dcal_lin, deff=TRUE)")
+add("dbrewer.total.Kerry.deff", "dbrewer", "svytotal(~Kerry, dbrewer, deff=TRUE)")
+add("syn3.mean.tenure_na", "dsyn3", "svymean(~tenure_na, dsyn3, na.rm=TRUE)")
+add("syn3.by.tenure_na.mean.income", "dsyn3", "svyby(~income, ~tenure_na, dsyn3, svymean)")
+add("syn.by.quantile.score", "dsyn",
+    "svyby(~score, ~region, dsyn, svyquantile, quantiles=0.5, ci=TRUE, keep.var=TRUE)")
+
+# calibration of the stratified cluster design and of replicate designs to made-up
+# population totals (synstrat_pop.csv)
+pop_sex <- data.frame(sex = c("F", "M"), Freq = round(coef(svytotal(~sex, dsyn)) * c(1.1, 0.95)))
+pop_reg <- data.frame(region = c("R1", "R2", "R3"),
+                      Freq = round(coef(svytotal(~region, dsyn)) * c(0.97, 1.05, 1.02)))
+pop_reg$Freq[3] <- sum(pop_sex$Freq) - sum(pop_reg$Freq[1:2])    # margins share the total
+hours_total <- round(coef(svytotal(~hours, dsyn)) * 1.03)
+wcsv(rbind(data.frame(variable = "sex", category = pop_sex$sex, total = pop_sex$Freq),
+           data.frame(variable = "region", category = pop_reg$region, total = pop_reg$Freq),
+           data.frame(variable = "hours", category = "", total = hours_total)),
+     "synstrat_pop.csv")
+rsyn_ps <- postStratify(rsyn_jkn, ~sex, pop_sex)
+ujk1_rake <- rake(ujk1, list(~sex, ~region), list(pop_sex, pop_reg),
+                  control = list(maxit = 100, epsilon = 1e-13))
+dsyn_cal <- calibrate(dsyn, ~sex + hours, c(`(Intercept)` = sum(pop_sex$Freq),
+                                            sexM = pop_sex$Freq[2], hours = hours_total))
+rsyn_cal <- calibrate(rsyn_jkn, ~sex + hours, c(`(Intercept)` = sum(pop_sex$Freq),
+                                                sexM = pop_sex$Freq[2], hours = hours_total))
+for (d in c("rsyn_ps", "ujk1_rake", "dsyn_cal", "rsyn_cal")) {
+  add(paste0(d, ".mean.score"), d, sprintf("svymean(~score, %s)", d))
+  add(paste0(d, ".by.mean.score"), d, sprintf("svyby(~score, ~region, %s, svymean)", d))
+}
 
 res <- do.call(rbind, out)
 write.csv(res, "expected.csv", row.names = FALSE, quote = c(1, 2, 3, 11))

@@ -14,6 +14,7 @@ Configuration (YAML; paths relative to the file)::
     reporting: {min_n: 30, max_cv: 0.30, min_n_eff: 30, ci: logit}
     output: results                # folder for indicators.csv and indicators.xlsx
     variance: calibrated           # or "fixed": SEs treat the raked weights as given
+    conventions: {sdg_16_1_4_unodc: unhcr}   # optional: another don't-know rule per indicator
 
 Stages (each timed, in ``SurveyRun.timings``): ingest (read_export + cleaning + withholding
 personal columns), weight (design + raking), estimate (run_indicators), write.
@@ -114,7 +115,12 @@ def load_config(path: str | Path) -> dict:
     if variance not in ("calibrated", "fixed"):
         raise ConfigError(f"variance {variance!r} is not known", file=str(path), key="variance",
                           hint="calibrated (default: residuals of the raking model) or fixed")
+    conventions = doc.get("conventions") or {}
+    if not isinstance(conventions, dict):
+        raise ConfigError("'conventions' must map indicator ids to a convention", file=str(path),
+                          key="conventions", hint="e.g. {sdg_16_1_4_unodc: unhcr}")
     return {"modules": out_mods, "design": design, "variance": variance,
+            "conventions": conventions,
             "margins": base / doc["margins"] if doc.get("margins") else None,
             "personal": list(doc.get("personal") or []), "reporting": rules,
             "output": base / str(doc.get("output", "results")), "path": path}
@@ -167,11 +173,18 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
 
     timings = {}
     t = time.perf_counter()
-    spec: ModuleSpec = load_spec(mod["spec"])
+    spec: ModuleSpec = _with_conventions(load_spec(mod["spec"]), cfg.get("conventions") or {},
+                                         cfg.get("path"))
     data = read_export(mod["export"], form=mod["form"])
+    t_read = time.perf_counter()
     data, _log = run_cleaning(data)
+    t_clean = time.perf_counter()
     data = withhold_personal(data, extra=cfg["personal"])
+    t_priv = time.perf_counter()
     frame = _join_design(data.main, mod["design"], cfg["design"])
+    timings["ingest: read_export"] = t_read - t
+    timings["ingest: cleaning"] = t_clean - t_read
+    timings["ingest: privacy"] = t_priv - t_clean
     reasons = data.reasons.get("main")
     timings["ingest"] = time.perf_counter() - t
 
@@ -228,6 +241,26 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     return res, info
 
 
+def _with_conventions(spec: ModuleSpec, conventions: dict, path: Any) -> ModuleSpec:
+    """Apply ``conventions: {indicator_id: convention}`` from the run configuration."""
+    import dataclasses
+
+    from rbm_surveys.surveys.indicators.spec import MISSING_CONVENTIONS
+
+    inds = []
+    for ind in spec.indicators:
+        name = conventions.get(ind.id)
+        if name is not None and ind.kind in ("proportion", "distribution"):
+            if name not in MISSING_CONVENTIONS:
+                raise ConfigError(f"unknown missing-data convention {name!r}", file=str(path),
+                                  key=f"conventions.{ind.id}",
+                                  hint=f"use one of {', '.join(MISSING_CONVENTIONS)}")
+            ind = dataclasses.replace(ind, missing=dict(MISSING_CONVENTIONS[name]),
+                                      missing_name=f"{name} (set in the run configuration)")
+        inds.append(ind)
+    return dataclasses.replace(spec, indicators=tuple(inds))
+
+
 def _margin_codes(residualizer: Any) -> tuple:
     """Category codes per raking margin, from weighting's RakingResidualizer."""
     codes = getattr(residualizer, "codes", None)
@@ -260,6 +293,12 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
     parts, run = [], SurveyRun(results=pd.DataFrame())
     if cfg.get("path"):
         run.sources.append(Source.of(cfg["path"], "run-config"))
+    known = {i.id for m in cfg["modules"] for i in load_spec(m["spec"]).indicators}
+    unknown = sorted(set(cfg.get("conventions") or {}) - known)
+    if unknown:
+        raise ConfigError(f"'conventions' names indicator(s) {unknown} that no module defines",
+                          file=str(cfg.get("path", "")) or None, key=f"conventions.{unknown[0]}",
+                          hint="use indicator ids from the specifications")
     totals = {"ingest": 0.0, "weight": 0.0, "estimate": 0.0}
     specs = []
     for mod in cfg["modules"]:
@@ -271,7 +310,7 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
         if info["weighting"] is not None:
             run.weighting[mod["name"]] = info["weighting"]
         for k, v in info["timings"].items():
-            totals[k] += v
+            totals[k] = totals.get(k, 0.0) + v
     run.results = pd.concat(parts, ignore_index=True)
     run.sources = list(dict.fromkeys(run.sources))  # margins are read by every module
     if write:

@@ -16,7 +16,7 @@ listed in ``Codebook.warnings`` — a real-world form is never refused for what 
 ==================  =====================================================================
 kind                what is read
 ==================  =====================================================================
-``kobo-xlsx``       KoBo XLSX export: first sheet = main, one sheet per repeat
+``kobo-xlsx``       KoBo XLSX (or XLS) export via python-calamine: first sheet = main, one sheet per repeat
                     (``_parent_index`` → parent ``_index``, or ``_submission__uuid`` → ``_uuid``)
 ``kobo-csv``        KoBo CSV, modern (``;``, all quoted) or legacy (``,``, True/False, ``n/a``)
 ``odk-zip``         ODK Central ``submissions.csv.zip`` (main + one CSV per repeat,
