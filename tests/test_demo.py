@@ -25,6 +25,7 @@ def test_demo_end_to_end(demo, tmp_path, capsys):
     """One test (the demo runs once even under pytest-xdist): output, files, CLI re-run."""
     _demo_says_where_results_are(demo)
     _demo_outputs_cover_all_indicators_and_truth(demo)
+    _demo_scores_documents_and_reports_progress(demo)
     _survey_run_on_demo_inputs(demo, tmp_path, capsys)
     _survey_run_unknown_psu_names_design_file(demo, tmp_path, capsys)
 
@@ -54,6 +55,23 @@ def _demo_outputs_cover_all_indicators_and_truth(demo):
     assert covered.mean() >= 0.8  # one seeded sample: most headline intervals cover the truth
     wb = load_workbook(out / "results" / "indicators.xlsx", read_only=True)
     assert "sdg_16_1_4_unodc" in wb.sheetnames and "Weighting safety" in wb.sheetnames
+
+
+def _demo_scores_documents_and_reports_progress(demo):
+    from rbm_surveys.review import read_review_workbook
+
+    out, _, text = demo
+    verdicts = pd.read_csv(out / "documents" / "verdicts.csv")
+    assert set(verdicts["rubric"]) == {"igutp", "ndc_urban", "sdg5a2",
+                                       "decentralization_basic_services", "who_aqg"}
+    assert {"zh", "en", "fr", "es"} <= set(verdicts["language"])
+    decisions = read_review_workbook(out / "documents" / "review-reviewer.xlsx")
+    assert len(decisions) == len(verdicts) and set(decisions["decision"]) == {"pending"}
+    progress = pd.read_csv(out / "framework" / "progress.csv").set_index("framework_id")
+    assert {"RF0197", "RF0364", "RF0287"} <= set(progress.index)
+    assert progress.loc["RF0197", "status"] == "target set per location"
+    assert progress.loc["RF0364", "baseline"] == 0 and progress.loc["RF0364", "target"] == 3
+    assert "Results framework (UN-Habitat 2020–2023)" in text
 
 
 def _survey_run_on_demo_inputs(demo, tmp_path, capsys):

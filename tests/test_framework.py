@@ -134,3 +134,48 @@ def test_cli_show_and_progress(tmp_path, capsys):
     pd.DataFrame({"framework_id": ["RF9999"], "year": [2023], "value": [4]}).to_csv(bad, index=False)
     assert main(["framework", "progress", str(bad)]) == 2
     assert "bad.csv" in capsys.readouterr().err
+
+
+def test_links_point_at_framework_rows(framework):
+    from rbm_surveys.framework import load_links
+
+    links = load_links()
+    assert set(links["framework_id"]) <= set(framework["framework_id"])
+    assert set(links["source"]) == {"survey", "rubric"}
+
+
+def test_bad_links_file_lists_every_problem(tmp_path):
+    from rbm_surveys.framework import load_links
+
+    p = tmp_path / "links.yaml"
+    p.write_text("links:\n  - framework_id: X1\n    source: rubric\n    reduce: estimate\n"
+                 "  - framework_id: RF0364\n    source: rubric\n    reduce: count_band\n",
+                 encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_links(p)
+    text = str(err.value)
+    assert "links.yaml" in text and "links[0].framework_id" in text
+    assert "links[0].reduce" in text and "links[1].bands" in text and "links[1].rubric" in text
+
+
+def test_reduce_survey_and_verdicts():
+    from rbm_surveys.framework import VALUE_COLUMNS, reduce_survey, reduce_verdicts
+
+    results = pd.DataFrame({
+        "indicator": ["sdg_1_4_2b", "sdg_1_4_2b", "say_in_govt_levels"],
+        "category": [None, None, "some"], "disaggregation": ["all", "sex", "all"],
+        "estimate": [0.4, 0.5, 0.2], "se": [0.02, 0.03, 0.01], "n": [700, 350, 690]})
+    values = reduce_survey(results, 2022, location="city")
+    assert list(values.columns) == VALUE_COLUMNS
+    assert values[["framework_id", "value", "se", "location"]].values.tolist() == [
+        ["RF0197", 0.4, 0.02, "city"]]
+    summaries = pd.DataFrame({
+        "document": ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "n1.pdf", "n2.pdf"],
+        "partner": ["Kenya", "Kenya", "Peru", "Chile", "Kenya", "Peru"],
+        "rubric": ["igutp"] * 4 + ["ndc_urban"] * 2,
+        "indicator_pass": [True, True, None, False, True, True],
+        "band": ["", "", "", "", "strong", "moderate"]})
+    out = reduce_verdicts(summaries, 2022).set_index("framework_id")
+    # Kenya counts once though two of its plans pass; Peru is undetermined, not a failure
+    assert out.loc["RF0364", ["value", "n", "undetermined"]].tolist() == [1.0, 3, 1]
+    assert out.loc["RF0493", "value"] == 1.0  # only the 'strong' band counts for RF0493

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import pytest
 from test_io_forms import FR, make_form, write_csv, write_xlsx
@@ -67,6 +69,8 @@ def test_modern_csv_xml_headers_with_groups(tmp_path, form):
                                        "problem": "not a number"}]
     assert any("income" in w for w in d.warnings)
     assert d.sources[0].kind == "kobo-csv" and len(d.sources) == 2
+    assert d.sources[0].sha256 == hashlib.sha256(before).hexdigest()
+    assert d.sources[1].sha256 == hashlib.sha256(form.read_bytes()).hexdigest()
     assert path.read_bytes() == before  # the user's file is untouched
 
 

@@ -17,7 +17,7 @@ LABELS = {1.0: "Very safe", 2.0: "Safe", 3.0: "Unsafe", 98.0: "Don't know", 99.0
 def sav(tmp_path):
     df = pd.DataFrame({"q_safe": [1.0, 2.0, 98.0, 99.0, np.nan, 3.0],
                        "age": [30.0, 41.0, 999.0, 25.0, 60.0, 33.0],
-                       "town": ["Goma", "Bukavu", "Goma", "Uvira", "Goma", "Bukavu"]})
+                       "town": ["Goma", "Bukavu", "Goma", "", "Goma", "Bukavu"]})
     path = tmp_path / "survey.sav"
     pyreadstat.write_sav(df, str(path), column_labels={"q_safe": "How safe do you feel?", "age": "Age"},
                          variable_value_labels={"q_safe": LABELS},
@@ -44,6 +44,7 @@ def test_sav_keeps_user_missing_codes_and_labels(sav):
     assert cb.field("q_safe")["label::default"] == "How safe do you feel?"
     assert cb.choice_label_map("q_safe")["98"] == "Don't know"
     assert m["town"].dtype == "string" and d.sources[0].kind == "sav"
+    assert pd.isna(m["town"][3])  # an empty SPSS string is unanswered
     assert sav.read_bytes() == before
 
 

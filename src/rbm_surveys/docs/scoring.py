@@ -230,7 +230,7 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         "pages": np.asarray([";".join(map(str, np.unique(page[m]).tolist())) for m in sel],
                             dtype=object),
         # kinds of rule that matched, e.g. "cooccur;phrases" (for level rules' `strong`)
-        "kinds": np.asarray([";".join(sorted({_KIND.sub("", r) for r in rule[m].tolist()}))
+        "kinds": np.asarray([";".join(sorted({_KIND.sub("", r) for r in set(rule[m].tolist())}))
                              for m in sel], dtype=object),
     }
 

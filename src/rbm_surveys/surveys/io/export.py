@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from rbm_surveys.errors import ExportMismatchError, UsageError
-from rbm_surveys.provenance import Source
+from rbm_surveys.provenance import Source, sha256_file
 from rbm_surveys.surveys.data import SurveyData
 from rbm_surveys.surveys.io.frames import RawTable, assemble
 from rbm_surveys.surveys.io.headers import HEADER_MODES, HeaderMap, infer_targets
@@ -58,6 +59,9 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
                          hint=f"use one of {', '.join(UNKNOWN_POLICIES)}")
     file = str(path)
     kind = sniff_kind(path)
+    # hash while parsing: hashlib releases the GIL, a 440 MB export costs ~1 s to hash
+    hasher = ThreadPoolExecutor(max_workers=1)
+    digest = hasher.submit(sha256_file, path)
     codebook = form if isinstance(form, Codebook) or form is None else read_form(form)
     from tqdm import tqdm
 
@@ -132,7 +136,8 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
     if file_codebook is not None and file_codebook is not codebook:
         changes["missing_codes"] = file_codebook.missing_codes
     codebook = codebook.replace(**changes)
-    sources = [Source.of(path, source_kind, f"header={header}")]
+    sources = [Source(str(path), digest.result(), source_kind, f"header={header}")]
+    hasher.shutdown()
     if codebook.source is not None:
         sources.append(codebook.source)
     return SurveyData(tables=tables, codebook=codebook, meta=metas, sources=tuple(sources),

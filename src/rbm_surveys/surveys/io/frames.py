@@ -139,12 +139,13 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _blank_to_na(s: pd.Series) -> pd.Series:
+def _blank_to_na(s: pd.Series, from_csv: bool | None = None) -> pd.Series:
     """Text with blank cells as <NA>. The CSV readers already null empty cells (their
     ``string[pyarrow]`` output), so only whitespace-only cells are looked for there."""
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        from_csv = s.dtype == _CSV_TEXT
-        t = s if from_csv else s.astype("string")
+        if from_csv is None:
+            from_csv = s.dtype == _CSV_TEXT
+        t = s if s.dtype == _CSV_TEXT else s.astype("string")
         blank = t.str.isspace().fillna(False)
         if not from_csv:
             blank |= (t == "").fillna(False)
@@ -171,7 +172,7 @@ def _text(s: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string")
     if s.dtype == object:
-        kinds = s.map(type)
+        kinds = s.map(type)  # spreadsheets mix numbers and text in one column
         floats = (kinds == float).to_numpy()
         out = s.astype("string")
         if floats.any():
@@ -179,8 +180,8 @@ def _text(s: pd.Series) -> pd.Series:
         ints = (kinds == int).to_numpy()
         if ints.any():
             out[ints] = s[ints].astype("int64").astype("string")
-        return _blank_to_na(out)
-    return _blank_to_na(s.astype("string"))
+        return _blank_to_na(out, from_csv=False)
+    return _blank_to_na(s)
 
 
 def _meta_column(name: str, s: pd.Series) -> pd.Series:
