@@ -78,3 +78,65 @@ def test_offsets_hold_for_any_text(tmp_path_factory, raw):
     for q in doc.passages:
         page = doc.pages[q.page - 1]
         assert page.start <= q.start < q.end <= page.end and doc.text[q.start:q.end] == q.text
+
+
+# --------------------------------------------------------------------------- speed work
+def _per_block_reference(text, pages, language):
+    """The segmenter as it was before tokenisation was shared with the evidence finder:
+    each paragraph block tokenised on its own and split by spaCy's own Sentencizer."""
+    from rbm_surveys.docs.document import Passage
+    from rbm_surveys.docs.segment import _blocks, _cut
+
+    nlp = pipeline(language)
+    out = []
+    for page in pages:
+        if page.unreadable or page.end == page.start:
+            continue
+        for off, block in _blocks(text[page.start:page.end]):
+            base = page.start + off
+            doc = nlp(block)
+            for sent in doc.sents:
+                bs = sent[0].idx
+                be = doc[sent.end].idx if sent.end < len(doc) else len(block)
+                piece = block[bs:be]
+                quote = piece.strip()
+                if not quote:
+                    continue
+                s = base + bs + len(piece) - len(piece.lstrip())
+                e = s + len(quote)
+                if e - s <= MAX_PASSAGE_CHARS:
+                    out.append(Passage(page.number, s, e, quote))
+                else:
+                    out.extend(Passage(page.number, a, b, text[a:b]) for a, b in _cut(text, s, e))
+    return tuple(out)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(["en", "fr", "ar", "ru"]),
+       st.lists(st.lists(st.sampled_from(PIECES + ["\n\n", "\n \n"]), max_size=30).map("".join),
+                min_size=1, max_size=3))
+def test_shared_tokenisation_gives_the_per_block_passages(lang, page_texts):
+    """Segmenting from the one whole-document tokenisation gives exactly the passages of
+    tokenising each paragraph on its own (sentence ends never carry across blocks)."""
+    from rbm_surveys.docs.document import PAGE_JOIN
+
+    page_texts = [t.strip() for t in page_texts]
+    pages, offset = [], 0
+    for i, t in enumerate(page_texts, start=1):
+        if i > 1:
+            offset += len(PAGE_JOIN)
+        pages.append(Page(i, offset, offset + len(t)))
+        offset += len(t)
+    text = PAGE_JOIN.join(page_texts)
+    assert segment_pages(text, pages, lang) == _per_block_reference(text, pages, lang)
+
+
+def test_decimal_point_between_digits_is_not_a_sentence_end():
+    """Chinese is tokenised per character, so "PM2.5" used to be cut after "PM2."."""
+    text = "细颗粒物(PM2.5)年平均浓度限值为35微克/立方米。二氧化氮年平均浓度限值为40微克/立方米。"
+    passages = segment_pages(text, [Page(1, 0, len(text))], "zh")
+    assert [p.text for p in passages] == [
+        "细颗粒物(PM2.5)年平均浓度限值为35微克/立方米。", "二氧化氮年平均浓度限值为40微克/立方米。"]
+    # a full stop after a digit and before a letter still ends the sentence
+    text = "Target met in 2030. Next sentence."
+    assert len(segment_pages(text, [Page(1, 0, len(text))], "en")) == 2

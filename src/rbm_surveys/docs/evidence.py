@@ -30,6 +30,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -147,15 +148,19 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
 # 2N times. Its matches are split back per rubric by match id; within a rubric they are the
 # matches its own PhraseMatchers would give (a phrase matcher reports every occurrence of
 # every phrase, whatever else it holds).
-_SHARED: dict[str, tuple] = {}  # language -> (rubric keys, matcher, sorted ids, owner, rows)
-_SHARED_HITS: OrderedDict = OrderedDict()  # (tokens key, rubric keys) -> (owner, rows, s, e)
+_SHARED: dict[str, tuple] = {}  # language -> (keys, matcher, ids, owner, rows, comps, build)
+_SHARED_HITS: OrderedDict = OrderedDict()  # (text key, build) -> (owner, rows, start, end)
+_SHARED_BUILDS = [0]  # number of shared matchers built so far: a build's identity
 
 
 def _shared_matcher(language: str) -> tuple:
     """The shared matcher of ``language``, rebuilt when a rubric was compiled since."""
     ckeys = tuple(k for k in _COMPILED if k[2] == language)
+    comps = tuple(_COMPILED[k] for k in ckeys)
     hit = _SHARED.get(language)
-    if hit is not None and hit[0] == ckeys:
+    # valid while the very same compiled rubrics are in use (caches cleared -> rebuilt)
+    if hit is not None and len(hit[5]) == len(comps) and all(
+            a is b for a, b in zip(hit[5], comps)):
         return hit
     from spacy.matcher import PhraseMatcher
 
@@ -172,8 +177,9 @@ def _shared_matcher(language: str) -> tuple:
             rows.append(comp.keys[nlp.vocab.strings[name]])
     ids_arr = np.asarray(ids, dtype=np.uint64)
     order = np.argsort(ids_arr)
+    _SHARED_BUILDS[0] += 1
     out = (ckeys, matcher, ids_arr[order], np.asarray(owner, np.int64)[order],
-           np.asarray(rows, np.int64).reshape(-1, 5)[order])
+           np.asarray(rows, np.int64).reshape(-1, 5)[order], comps, _SHARED_BUILDS[0])
     _SHARED[language] = out
     return out
 
@@ -181,13 +187,13 @@ def _shared_matcher(language: str) -> tuple:
 def _phrase_matches(rubric: Rubric, language: str, doc, doc_key: tuple) -> np.ndarray:
     """(criterion, kind, rule, cooccur, group, tok_start, tok_end) rows of ``rubric``'s
     phrases (positive and veto) in ``doc``, in the matcher's order."""
-    ckeys, matcher, ids, owner, rows = _shared_matcher(language)
-    hkey = (doc_key, ckeys)
+    ckeys, matcher, ids, owner, rows, _, build = _shared_matcher(language)
+    hkey = (doc_key, build)
     hit = _SHARED_HITS.get(hkey)
     if hit is None:
         found = matcher(doc) if len(doc) else []
-        arr = (np.asarray(found, dtype=np.uint64).reshape(-1, 3) if found
-               else np.zeros((0, 3), np.uint64))
+        arr = np.fromiter(chain.from_iterable(found), dtype=np.uint64,
+                          count=3 * len(found)).reshape(-1, 3)
         j = np.searchsorted(ids, arr[:, 0])
         hit = (owner[j], rows[j], arr[:, 1].astype(np.int64), arr[:, 2].astype(np.int64))
         _SHARED_HITS[hkey] = hit
@@ -202,9 +208,18 @@ _DOCS: OrderedDict = OrderedDict()
 _DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
 
 
+_LAST_KEY: list = [None, "", ()]  # (text object, language, key) of the last text hashed
+
+
 def _text_key(text: str, language: str) -> tuple:
-    return (language, len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                                 digest_size=16).digest())
+    """Cache key of a text: its hash, computed once for the same str object (the reader and
+    every rubric pass the one ``Document.text``)."""
+    if _LAST_KEY[0] is text and _LAST_KEY[1] == language:
+        return _LAST_KEY[2]
+    key = (language, len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                                digest_size=16).digest())
+    _LAST_KEY[:] = [text, language, key]
+    return key
 
 
 def tokenise(text: str, language: str):

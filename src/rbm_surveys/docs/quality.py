@@ -34,6 +34,7 @@ YEAR_RANGE = (1900, 2099)
 
 _SYMBOL = re.compile(r"[^\w\s]|_")
 _WORD_OR_SPACE = re.compile(r"[\w\s]+")
+_NOT_ASCII_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 
 
 def _symbols(text: str) -> int:
@@ -64,6 +65,11 @@ def garbled_reason(raw: str) -> str:
     share = len(_BAD.findall(raw)) / visible if _BAD.search(raw) else 0.0
     if share >= BAD_CHAR_SHARE:
         return f"garbled: {share:.0%} replacement/private-use/control characters"
+    # ASCII letters and digits alone are a lower bound of the letter share: when they are
+    # enough (most pages), the exact count is not needed.
+    if len(raw.encode("ascii", "ignore").translate(None, _NOT_ASCII_ALNUM)) >= \
+            MIN_LETTER_SHARE * visible:
+        return ""
     # Count the (few) symbols rather than the (many) letters.
     alnum = (visible - _symbols(raw)) / visible
     if alnum < MIN_LETTER_SHARE:

@@ -78,6 +78,7 @@ _UNIT_RX = (r"(?P<unit>[µμu]g\s?/\s?N?m\s?[³3]|microgram(?:me)?s? (?:per|par|
 # (The leading "(?=\d)" lets the engine skip non-digits before trying the lookbehind.)
 _VALUE_RX = re.compile(r"(?=\d)(?<![0-9A-Za-z.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+"
                        r"(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)\s?" + _UNIT_RX, re.IGNORECASE)
+_UNIT = re.compile(_UNIT_RX, re.IGNORECASE)
 _GROUPED = re.compile(r"^(\d{1,3})((?:[ \u00a0\u202f,.]\d{3})+)([.,]\d+)?$")
 
 
@@ -124,14 +125,8 @@ def _norm_unit(u: str) -> str:
     return "µg/m³"
 
 
-def _matches(rx: re.Pattern, text: str, names: list[str], pos: int = 0,
-             endpos: int | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    starts, ends, kinds = [], [], []
-    for m in rx.finditer(text, pos, len(text) if endpos is None else endpos):
-        starts.append(m.start())
-        ends.append(m.end())
-        kinds.append(names[int(m.lastgroup[1:])])
-    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), kinds
+_POLL_NAMES = [n for n, _ in _POLLUTANT_RX]
+_AVG_NAMES = [n for n, _ in _AVG_RX]
 
 
 # Where a sentence ends: 。！？； or . ! ? ; before a space or line end (not "PM2.5", "37.5").
@@ -152,6 +147,8 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
     Values with no pollutant within ``max_gap`` characters before them are dropped; with
     ``context``, only sentences matching it count ("limit", "norme", "标准" …).
     """
+    if _UNIT.search(text) is None:  # no unit anywhere (most documents): no value either
+        return []
     vals = list(_VALUE_RX.finditer(text))
     if not vals:
         return []
@@ -163,18 +160,25 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
     padded = np.r_[0, breaks, len(text)]
     s_lo, s_hi = padded[sent], padded[sent + 1]
     # only the sentences holding a value (and, with context, normative ones) are scanned
-    ps, pk, as_, ak, keep = [], [], [], [], np.ones(len(vals), dtype=bool)
+    # (flat lists filled in one loop, made arrays once: per-sentence arrays cost more than
+    # the scanning itself)
+    ps, pk, as_, ak, skipped = [], [], [], [], []
+    bounds = padded.tolist()
     for u in np.unique(sent).tolist():
-        a, b = int(padded[u]), int(padded[u + 1])
+        a, b = bounds[u], bounds[u + 1]
         if context is not None and context.search(text, a, b) is None:
-            keep[sent == u] = False
+            skipped.append(u)
             continue
-        p_s, _, p_k = _matches(_POLL, text, [n for n, _ in _POLLUTANT_RX], a, b)
-        a_s, _, a_k = _matches(_AVG, text, [n for n, _ in _AVG_RX], a, b)
-        ps.append(p_s), pk.extend(p_k), as_.append(a_s), ak.extend(a_k)
-    if not ps:
+        for m in _POLL.finditer(text, a, b):
+            ps.append(m.start())
+            pk.append(_POLL_NAMES[int(m.lastgroup[1:])])
+        for m in _AVG.finditer(text, a, b):
+            as_.append(m.start())
+            ak.append(_AVG_NAMES[int(m.lastgroup[1:])])
+    keep = ~np.isin(sent, skipped)
+    if not keep.any():
         return []
-    ps, as_ = np.concatenate(ps), np.concatenate(as_)
+    ps, as_ = np.asarray(ps, dtype=np.int64), np.asarray(as_, dtype=np.int64)
     same_prev = np.r_[False, sent[1:] == sent[:-1]]
     same_next = np.r_[sent[:-1] == sent[1:], False]
     lo = np.where(same_prev, np.r_[0, vend[:-1]], s_lo)

@@ -214,24 +214,32 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     # per-criterion counts with numpy (criterion index, passage, rule of each candidate)
     cidx, good = cols["ci"], ~cols["vetoed"]
 
-    def distinct(per: np.ndarray) -> np.ndarray:
-        """Number of distinct values of ``per`` among each criterion's supporting matches."""
+    def distinct(per: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (criterion, value of ``per``) pairs among supporting matches, sorted
+        (one np.unique for all criteria, not one per criterion)."""
         width = int(per.max()) + 1 if len(per) else 1
         pairs = np.unique(cidx[good] * width + per[good])
-        return np.bincount(pairs // width, minlength=k)
+        return pairs // width, pairs % width
 
-    page, rule = cols["page"], cols["rule"]
-    sel = [good & (cidx == i) for i in range(k)]  # a dozen criteria, not rows
+    def per_criterion(crit_of: np.ndarray, values: np.ndarray) -> list[list]:
+        cut = np.searchsorted(crit_of, np.arange(k + 1))
+        return [values[cut[i]:cut[i + 1]].tolist() for i in range(k)]
+
+    page_c, page_v = distinct(cols["page"])
+    rule_c, rule_v = distinct(cols["rule_i"])
+    # rule index -> rule name, from the first row of each rule
+    r_idx, r_first = np.unique(cols["rule_i"], return_index=True)
+    rule_name = dict(zip(r_idx.tolist(), cols["rule"][r_first].tolist()))
     stats = {
         "criterion": np.asarray(ids, dtype=object),
-        "n_evidence": distinct(cols["passage_i"]).astype(np.int64),
-        "n_rules": distinct(cols["rule_i"]).astype(np.int64),
+        "n_evidence": np.bincount(distinct(cols["passage_i"])[0], minlength=k).astype(np.int64),
+        "n_rules": np.bincount(rule_c, minlength=k).astype(np.int64),
         "n_vetoed": np.bincount(cidx[~good], minlength=k).astype(np.int64),
-        "pages": np.asarray([";".join(map(str, np.unique(page[m]).tolist())) for m in sel],
+        "pages": np.asarray([";".join(map(str, v)) for v in per_criterion(page_c, page_v)],
                             dtype=object),
         # kinds of rule that matched, e.g. "cooccur;phrases" (for level rules' `strong`)
-        "kinds": np.asarray([";".join(sorted({_KIND.sub("", r) for r in set(rule[m].tolist())}))
-                             for m in sel], dtype=object),
+        "kinds": np.asarray([";".join(sorted({_KIND.sub("", rule_name[r]) for r in v}))
+                             for v in per_criterion(rule_c, rule_v)], dtype=object),
     }
 
     # the level rule of each criterion (its own or the rubric's), applied per rule
@@ -286,7 +294,7 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
          np.where(stats["n_vetoed"] > 0, 0.4, 0.6), 0.7], 0.0)
     crit_unver = [c.unverified if not c.verified else "" for c in crits]
     rub_unver = "; ".join(rubric.unverified)
-    verdicts = pd.DataFrame({
+    verdicts = _frame({
         "document": document.path, "document_sha256": document.sha256, "rubric": rubric.id,
         "rubric_version": rubric.version, "rubric_sha256": rubric.sha256,
         "edition": rubric.edition, "language": cand.language, "criterion": ids,
@@ -297,11 +305,46 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
         "level_rule": [s.name for s in specs],
         "verified": [bool(rubric.verified and c.verified) for c in crits],
         "unverified": ["; ".join(x for x in (rub_unver, cu) if x) for cu in crit_unver],
-        "value": value, "unit": unit, "band": band}, columns=VERDICT_COLUMNS)
+        "value": value, "unit": unit, "band": band}, VERDICT_COLUMNS)
 
     evidence = _evidence_records(document, rubric, cols, cand.language, ranker)
     summary = _summary(document, rubric, verdicts, cand)
     return DocumentScore(verdicts, evidence, summary)
+
+
+_STR = pd.StringDtype(na_value=np.nan)  # pandas' default "str" dtype
+
+
+def _frame(data: dict, columns: list) -> pd.DataFrame:
+    """``pd.DataFrame(data, columns=columns)``, twice as fast: all-string columns (and
+    string scalars) are made ``str`` arrays directly instead of being inferred one by one.
+    Same frame, same dtypes."""
+    n = max((len(v) for v in data.values() if not np.isscalar(v)), default=0)
+    if not n:
+        return pd.DataFrame(data, columns=columns)
+    if len(_STR_ARRAYS) > 4096:  # bound the memory of a long-running process
+        _STR_ARRAYS.clear()
+    out = {}
+    for c in columns:
+        v = data[c]
+        if isinstance(v, str):
+            v = (v,) * n
+        elif (isinstance(v, list) or (isinstance(v, np.ndarray) and v.dtype == object)) \
+                and all(isinstance(x, str) for x in v):
+            v = tuple(v)
+        if isinstance(v, tuple):
+            # most columns repeat from one document or rubric to the next (ids, labels,
+            # levels): convert each distinct column once
+            arr = _STR_ARRAYS.get(v)
+            if arr is None:
+                arr = _STR_ARRAYS[v] = pd.array(v, dtype=_STR)
+            v = arr
+        out[c] = v
+    # (the DataFrame copies its columns, so a cached array is never shared with a caller)
+    return pd.DataFrame(out, columns=columns, copy=True)
+
+
+_STR_ARRAYS: dict[tuple, object] = {}
 
 
 def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: str,
@@ -316,32 +359,31 @@ def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: 
     text = document.text
     c = {k: cols[k][order].tolist() for k in EVIDENCE_COLUMNS}
     score = score[order].tolist()
-    articles: dict[str, list[str]] = {}
-    recs = []
-    for i in range(n):
-        a, b, passage = c["start"][i], c["end"][i], c["passage"][i]
-        if passage not in articles:
-            articles[passage] = _ARTICLE.findall(passage)
-        rec = {"document_sha256": document.sha256, "rubric": rubric.id,
-               "rubric_version": rubric.version, "criterion": c["criterion"][i],
-               "rule": c["rule"][i], "language": language, "page": c["page"][i],
-               "start": a, "end": b, "text": text[a:b], "passage": passage,
-               "passage_start": c["passage_start"][i], "passage_end": c["passage_end"][i],
-               "articles": articles[passage], "vetoed": c["vetoed"][i],
-               "veto_term": c["veto_term"][i]}
+    articles = {p: _ARTICLE.findall(p) for p in set(c["passage"])}
+    sha, rid, version = document.sha256, rubric.id, rubric.version
+    # one dict per row, built from zipped column lists (no per-row indexing)
+    recs = [{"document_sha256": sha, "rubric": rid, "rubric_version": version,
+             "criterion": crit, "rule": rule, "language": language, "page": page,
+             "start": a, "end": b, "text": text[a:b], "passage": passage,
+             "passage_start": ps, "passage_end": pe, "articles": articles[passage],
+             "vetoed": vetoed, "veto_term": veto}
+            for crit, rule, page, a, b, passage, ps, pe, vetoed, veto in zip(
+                c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],
+                c["passage_start"], c["passage_end"], c["vetoed"], c["veto_term"])]
+    quantity = ("pollutant", "averaging", "value", "unit", "value_in_table_unit", "table_unit",
+                "band")
+    for i, rec in enumerate(recs):
         if rec["rule"] == "quantity":
-            rec.update({k: _clean(c[k][i]) for k in (
-                "pollutant", "averaging", "value", "unit", "value_in_table_unit", "table_unit",
-                "band")})
+            rec.update({k: _clean(c[k][i]) for k in quantity})
         if ranker is not None:
             rec["rank_score"] = score[i]
-        recs.append(rec)
     return recs
 
 
 #: Article references quoted with evidence (SDG 5.a.2 asks for article numbers).
-_ARTICLE = re.compile(r"\b(?:Article|Art\.|Artículo|Artigo|Section|Sección)\s*\d+[a-z]?(?:er)?"
-                      r"|第[一二三四五六七八九十百零〇\d]+条")
+# (The leading lookahead on the first letters lets the engine skip other positions fast.)
+_ARTICLE = re.compile(r"(?=[AS第])(?:\b(?:Article|Art\.|Artículo|Artigo|Section|Sección)\s*\d+"
+                      r"[a-z]?(?:er)?|第[一二三四五六七八九十百零〇\d]+条)")
 
 
 def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -> dict:

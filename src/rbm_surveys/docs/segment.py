@@ -152,7 +152,7 @@ def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
     if not bstart:
         return ()
     lang = _tokenizer_language(language)
-    doc, tstart, _ = tokenise(text, lang)
+    doc, tstart, tend = tokenise(text, lang)
     if not len(doc):
         return ()
     bs_arr, be_arr = np.asarray(bstart, np.int64), np.asarray(bend, np.int64)
@@ -162,16 +162,21 @@ def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
     tok = np.flatnonzero(inside)
     if not len(tok):
         return ()
-    blk, tpos = blk[tok], tstart[tok]
+    blk, tpos, tlast = blk[tok], tstart[tok], tend[tok]
     arr = doc.to_array([ORTH, IS_PUNCT])[tok]
-    is_end = np.isin(arr[:, 0], _punct_hashes(language))
+    punct = _punct_hashes(language)  # sorted: membership by binary search
+    at = np.minimum(np.searchsorted(punct, arr[:, 0]), len(punct) - 1)
+    is_end = punct[at] == arr[:, 0]
     from spacy.strings import hash_string
 
-    # a '.' between two digits ("PM2.5" in per-character Chinese tokens) ends no sentence
-    dots = np.flatnonzero(is_end & (arr[:, 0] == hash_string(".")))
+    # a '.' between two digits ("PM2.5" in per-character Chinese tokens) ends no sentence;
+    # only a dot touching the tokens on both sides can be one
+    dot = is_end & (arr[:, 0] == hash_string("."))
+    dot[[0, -1]] = False
+    dots = np.flatnonzero(dot)
+    dots = dots[(tlast[dots - 1] == tpos[dots]) & (tpos[dots + 1] == tpos[dots] + 1)]
     if len(dots):
-        between = [0 < p < len(text) - 1 and text[p - 1].isdigit() and text[p + 1].isdigit()
-                   for p in tpos[dots].tolist()]
+        between = [text[p - 1].isdigit() and text[p + 1].isdigit() for p in tpos[dots].tolist()]
         is_end[dots[np.asarray(between, dtype=bool)]] = False
     plain = ~(is_end | (arr[:, 1] != 0))
     first_tok = np.r_[True, blk[1:] != blk[:-1]]  # each block's first token

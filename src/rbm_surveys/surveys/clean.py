@@ -89,6 +89,7 @@ _STATUS_LABELS = {"approved": "approved", "not approved": "not_approved",
                   "on hold": "on_hold"}
 
 _INT_STRING = re.compile(r"^(-?\d+)\.0+$")
+_STRING = pd.StringDtype()  # what astype("string") gives
 
 
 # --------------------------------------------------------------------------- helpers
@@ -226,21 +227,55 @@ def _code_string(value: Any) -> str:
     return _INT_STRING.sub(r"\1", text)
 
 
-def _as_code_strings(s: pd.Series) -> pd.Series:
-    """Values as the strings a choice name would be (``98.0`` → ``"98"``, spaces trimmed).
+def _code_values(s: pd.Series) -> tuple[np.ndarray, list[str], bool]:
+    """``(codes, names, unchanged)``: each row's code (-1 for NA), the code string of each
+    distinct value (see :func:`_code_string`), and whether ``s`` already holds exactly those
+    strings in the ``"string"`` dtype. Normalising per distinct value (survey columns have
+    few), not per row, is what keeps cleaning vectorised."""
+    codes, uniques = pd.factorize(_bools_as_text(s), use_na_sentinel=True)
+    names = [_code_string(u) for u in uniques]
+    unchanged = s.dtype == _STRING and all(n == u for n, u in zip(names, uniques))
+    return codes, names, unchanged
 
-    Normalised once per distinct value (survey columns have few), then spread back.
-    """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    norm = np.array([_code_string(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(norm[codes], index=s.index, dtype="string")  # code -1 → the None slot
+
+def _bools_as_text(s: pd.Series) -> pd.Series:
+    """``s`` with Python booleans written ``"True"``/``"False"`` when they share an object
+    column with numbers: factorize would merge ``True`` with ``1`` (they compare equal)."""
+    if s.dtype != object:
+        return s
+    uniques = pd.unique(s.dropna())
+    if not any(isinstance(u, (bool, np.bool_, int, float, np.number)) and u in (0, 1)
+               for u in uniques):
+        return s
+    bools = s.map(type).isin([bool, np.bool_]).to_numpy()
+    return s.mask(bools, s.map(str)) if bools.any() else s
+
+
+def _code_series(s: pd.Series, codes: np.ndarray, names: list[str | None],
+                 unchanged: bool = False) -> pd.Series:
+    """``names`` spread back to the rows of ``s`` by ``codes``, as ``"string"``."""
+    if unchanged:  # nothing to rewrite: share the (immutable) Arrow data, no per-row work
+        return pd.Series(s.array.copy(), index=s.index, dtype="string")
+    # take on the small array of distinct values: no per-row Python objects (code -1 → NA)
+    return pd.Series(pd.array(names, dtype="string").take(codes, allow_fill=True),
+                     index=s.index, dtype="string")
+
+
+def _per_row(flags: list[bool], codes: np.ndarray) -> np.ndarray:
+    """A per-distinct-value flag as a per-row mask; NA rows (code -1) get ``False``."""
+    return np.append(np.asarray(flags, dtype=bool), False)[codes]
+
+
+def _as_code_strings(s: pd.Series) -> pd.Series:
+    """Values as the strings a choice name would be (``98.0`` → ``"98"``, spaces trimmed)."""
+    return _code_series(s, *_code_values(s))
 
 
 def _code_reasons(s: pd.Series, applicable: Mapping[str, str]) -> pd.Series:
     """Reason of each cell whose value is a declared code (NA elsewhere), per distinct value."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    table = np.array([applicable.get(_code_string(u)) for u in uniques] + [None], dtype=object)
-    return pd.Series(table[codes], index=s.index, dtype="string")
+    table = pd.array([applicable.get(_code_string(u)) for u in uniques], dtype="string")
+    return pd.Series(table.take(codes, allow_fill=True), index=s.index, dtype="string")
 
 
 def _nullable(s: pd.Series) -> pd.Series:
@@ -818,11 +853,16 @@ def coerce_types(data: SurveyData, codebook: Any = None, *,
                 new = new.mask(failed).astype("Int8")
                 expected = "0/1"
             elif typ == "select_one":
-                new = _as_code_strings(s)
-                new = new.mask(new.eq("").fillna(False))
+                # blank → NA and the choice-list check, once per distinct value
+                codes, values, unchanged = _code_values(s)
+                if "" in values:
+                    values, unchanged = [v if v != "" else None for v in values], False
+                new = _code_series(s, codes, values, unchanged)
                 names = form.choice_names(column)
                 if names is not None:
-                    unknown = new.notna() & ~new.isin(names)
+                    known = set(names)
+                    unknown = pd.Series(_per_row([v is not None and v not in known
+                                                  for v in values], codes), index=s.index)
                     if unknown.any():
                         frames.append(pd.DataFrame({
                             "table": name, "row": _row_numbers(df)[unknown], "column": column,

@@ -35,7 +35,6 @@ cannot be linked across runs).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import re
 import secrets
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from rbm_surveys.errors import ConfigError, UsageError
 from rbm_surveys.surveys.data import LogEntry, SurveyData
@@ -189,12 +189,46 @@ def pseudonymise(ids: Any, salt: str | bytes, length: int = 16) -> pd.Series:
         raise UsageError("pseudonym length must be between 8 and 64 hex characters",
                          key="length")
     s = ids if isinstance(ids, pd.Series) else pd.Series(list(ids))
-    text = s.astype("string")
-    uniq = text.dropna().unique()
-    # one HMAC per distinct id (ids repeat across repeat rows)
-    table = {v: hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:length]
-             for v in uniq}
-    return text.map(table).astype("string")
+    return _pseudonyms(s, key, length)
+
+
+def _pseudonyms(s: pd.Series, key: bytes, length: int, drop_prefix: str = "") -> pd.Series:
+    """Pseudonym of each value of ``s`` as text (less ``drop_prefix``); NA stays NA.
+
+    Work is per distinct value (ids repeat across repeat rows; integer ids factorize fast):
+    text conversion and one HMAC per value, spread back to the rows by code.
+    """
+    # Integers and strings are equal exactly when their texts are; objects and floats may
+    # not be (1 == True, 0.0 == -0.0), so those are made text first.
+    exact = pd.api.types.is_integer_dtype(s) or (pd.api.types.is_string_dtype(s)
+                                                 and not pd.api.types.is_object_dtype(s))
+    codes, uniques = pd.factorize(s if exact else s.astype("string"), use_na_sentinel=True)
+    text = pd.Series(uniques).astype("string")
+    if drop_prefix:
+        text = text.str.removeprefix(drop_prefix)
+    digests = pa.array(_hmac_sha256_hex(key, text.array, length), type=pa.string())
+    return pd.Series(pd.array(digests, dtype="string").take(codes, allow_fill=True),
+                     index=s.index, name=s.name, dtype="string")
+
+
+def _hmac_sha256_hex(key: bytes, values: Any, length: int) -> list[str | None]:
+    """HMAC-SHA256 of each string in ``values``, hex, first ``length`` characters; NA → None.
+
+    The same digests as ``hmac.new(key, v, hashlib.sha256)`` (RFC 2104:
+    H((K^opad) || H((K^ipad) || m)), K zero-padded to the 64-byte block, hashed first if
+    longer), with the padded keys built once: two sha256 calls per id instead of an HMAC
+    object (~4x faster on 10^6 ids).
+    """
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    ipad = bytes(b ^ 0x36 for b in key)
+    opad = bytes(b ^ 0x5C for b in key)
+    sha = hashlib.sha256
+    # UTF-8 bytes of every id in one Arrow cast, not one .encode() per id
+    messages = pa.array(values, type=pa.string()).cast(pa.binary()).to_pylist()
+    return [None if m is None else sha(opad + sha(ipad + m).digest()).hexdigest()[:length]
+            for m in messages]
 
 
 def _salt_bytes(salt: str | bytes) -> bytes:
@@ -245,7 +279,7 @@ def pseudonymise_ids(data: SurveyData, salt: str | bytes) -> SurveyData:
             return frame, []
         frame = frame.copy()
         for c in cols:
-            frame[c] = pseudonymise(frame[c].astype("string").str.removeprefix("uuid:"), key)
+            frame[c] = _pseudonyms(frame[c], key, 16, drop_prefix="uuid:")
         return frame, cols
 
     meta, tables, done = {}, {}, set()

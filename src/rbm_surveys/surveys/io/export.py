@@ -147,18 +147,28 @@ def read_export(path: str | Path, form: str | Path | Codebook | None = None, *, 
 # -- steps ----------------------------------------------------------------------------------
 
 def _numeric_columns(hmap: HeaderMap, file: str):
-    """Callback for the CSV readers: which header cells are number questions."""
+    """Callback for the CSV readers: which header cells are numbers (``"integer"`` for integer
+    questions and ``_index``, ``"decimal"`` for the rest), so the reader parses them in C.
+    (``_parent_index`` stays text: on a main table it is kept as bookkeeping text.)"""
     from rbm_surveys.surveys.io.frames import NUMERIC_TYPES
 
     types = dict(zip(hmap.codebook.fields["name"], hmap.codebook.fields["type"]))
 
-    def numeric(columns: list[str]) -> set[str]:
+    def numeric(columns: list[str]) -> dict[str, str]:
         try:
             targets, _ = hmap.resolve(columns, file=file)
         except Exception:  # noqa: BLE001 - reported properly by the full mapping later
-            return set()
-        return {c for c, t in zip(columns, targets) if t is not None and
-                ((t.kind == "field" and types.get(t.field) in NUMERIC_TYPES) or t.kind == "geo")}
+            return {}
+        out = {}
+        for c, t in zip(columns, targets):
+            if t is None:
+                continue
+            typ = types.get(t.field) if t.kind == "field" else None
+            if t.kind == "index" or typ == "integer":
+                out[c] = "integer"
+            elif t.kind == "geo" or typ in NUMERIC_TYPES:
+                out[c] = "decimal"
+        return out
     return numeric
 
 

@@ -132,8 +132,9 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
         elif q in out:
             cols[q] = out.pop(q)
     cols.update(out)
-    tbl = pd.DataFrame(cols, index=pd.RangeIndex(n))
-    meta_df = pd.DataFrame(meta, index=pd.RangeIndex(n))
+    # the columns are fresh Series already: no second copy of the whole table
+    tbl = pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+    meta_df = pd.DataFrame(meta, index=pd.RangeIndex(n), copy=False)
     return Assembled(tbl, meta_df, issues, warnings)
 
 
@@ -186,7 +187,11 @@ def _text(s: pd.Series) -> pd.Series:
 
 def _meta_column(name: str, s: pd.Series) -> pd.Series:
     if name in _META_TIMES:
-        t = pd.to_datetime(_text(s), errors="coerce", utc=True, format="ISO8601")
+        txt = _text(s)
+        t = _iso_arrow(txt, True)
+        if t is not None:
+            return t
+        t = pd.to_datetime(txt, errors="coerce", utc=True, format="ISO8601")
         if t.notna().sum() == _blank_to_na(s).notna().sum():
             return t
     if name in ("_id",) and pd.api.types.is_numeric_dtype(s.dtype):
@@ -194,8 +199,37 @@ def _meta_column(name: str, s: pd.Series) -> pd.Series:
     return _text(s)
 
 
+def _iso_arrow(txt: pd.Series, utc: bool) -> pd.Series | None:
+    """ISO 8601 text → ``datetime64[us(, UTC)]`` with Arrow's C parser, or None when any cell
+    needs pandas (mixed offsets/naive, nanoseconds, other formats): the caller then parses
+    with ``pd.to_datetime(format="ISO8601")``, which gives the same values for what Arrow
+    accepts (tests/test_io_speed.py checks this on generated timestamps)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if txt.dtype != _CSV_TEXT or not txt.notna().any():
+        return None
+    arr = txt.array.__arrow_array__()  # the Arrow data behind string[pyarrow], no copy
+    # Arrow also reads a bare date-time with a space and "2024-05-01T10" — pandas' ISO8601
+    # reader too; anything odd (offset on some rows, 9 decimals, locale formats) raises here
+    kinds = [pa.timestamp("us", tz="UTC")] if utc else []
+    kinds.append(pa.timestamp("us"))
+    for kind in kinds:
+        try:
+            out = pc.cast(arr, kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        res = pd.Series(out.to_pandas(), index=txt.index)
+        if utc and res.dt.tz is None:
+            res = res.dt.tz_localize("UTC")
+        return res
+    return None
+
+
 def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warnings, where) -> pd.Series:
     if typ in NUMERIC_TYPES:
+        if typ == "integer" and s.dtype == "Int64":
+            return s  # whole numbers parsed and cast by the CSV reader
         if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
             num = s  # parsed as numbers by the reader: nothing to report
         else:
@@ -216,6 +250,10 @@ def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warni
             t = s.dt.tz_localize("UTC") if utc and s.dt.tz is None else s
         else:
             txt = _text(s)
+            t = _iso_arrow(txt, utc)
+            if t is not None:  # every cell parsed in C: nothing to report
+                t = t if utc else t.dt.tz_localize(None) if t.dt.tz is not None else t
+                return t.dt.normalize() if typ in DATE_TYPES and t.notna().any() else t
             t = pd.to_datetime(txt, errors="coerce", utc=utc, format="ISO8601")
             if (t.isna() & txt.notna()).any():  # locale or mixed formats (Briefcase, Excel)
                 t2 = pd.to_datetime(txt, errors="coerce", utc=utc, format="mixed")
@@ -226,8 +264,14 @@ def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warni
             t = t.dt.normalize() if typ in DATE_TYPES and t.notna().any() else t
         return t
     if typ == "select_one" and list_name:
-        txt = _text(s)
         names = codebook.choice_names(list_name)
+        if s.dtype == _CSV_TEXT and all(str(n).strip() for n in names):
+            # CSV text: one membership pass; when every answer is a choice name the column is
+            # already what _text would give (no blank can be a choice name)
+            known = s.isin(names).to_numpy()
+            if bool(known.sum() == s.notna().sum()):
+                return s.reset_index(drop=True)
+        txt = _text(s)
         unknown = txt.notna() & ~txt.isin(names)
         if unknown.any():  # label cells (label export) → names, any language
             lab = _label_to_name(codebook, list_name)

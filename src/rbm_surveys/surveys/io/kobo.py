@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -75,13 +75,14 @@ def sniff_delimiter(header: str) -> str:
 
 
 def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = None,
-             name: str = "main", numeric: Callable[[list[str]], set[str]] | None = None
+             name: str = "main", numeric: Callable[[list[str]], Mapping[str, str]] | None = None
              ) -> tuple[RawTable, str | None, str]:
     """One CSV (a file, or ``data`` from a zip member), cells as text.
 
-    ``numeric(header)`` may name columns the form says are numbers: those are left to
-    pyarrow's native number parsing (much faster than text then ``to_numeric``); if a cell
-    does not parse, the whole file is read as text and coercion reports the cell.
+    ``numeric(header)`` may map columns the form says are numbers to ``"integer"`` or
+    ``"decimal"``: those are left to pyarrow's native number parsing (much faster than text
+    then ``to_numeric``; ``"integer"`` columns whose values are all whole come back ``Int64``);
+    if a cell does not parse, the whole file is read as text and coercion reports the cell.
     Returns the raw table, an encoding warning or None, and the delimiter.
     """
     if data is None:
@@ -99,7 +100,7 @@ def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = No
                               hint="download the export again")
     sep = sniff_delimiter(first[0])
     header = next(csv.reader([first[0]], delimiter=sep), [])
-    num = numeric(header) if numeric is not None else set()
+    num = dict(numeric(header)) if numeric is not None else {}
     src = io.BytesIO(data) if data is not None else path
     try:
         df = _read(src, sep, encoding, header, num)
@@ -113,10 +114,10 @@ def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = No
     return _drop_hxl(RawTable(name, df, 1, None)), warning, sep
 
 
-def _read(src, sep: str, encoding: str, header: list[str], numeric: set[str]) -> pd.DataFrame:
+def _read(src, sep: str, encoding: str, header: list[str], numeric: dict[str, str]) -> pd.DataFrame:
     """pyarrow's CSV reader on all cores, typed from the form (numbers native, the rest text so
     "007" stays "007"); pandas' C parser as the fallback that names bad rows."""
-    attempts = [numeric, set()] if numeric else [set()]
+    attempts = [numeric, {}] if numeric else [{}]
     if len(set(header)) == len(header):
         for num in attempts:
             try:
@@ -134,19 +135,33 @@ def _read(src, sep: str, encoding: str, header: list[str], numeric: set[str]) ->
         raise FileFormatError(f"malformed CSV ({exc})", hint="check quoting; re-download the export") from exc
 
 
-def _read_arrow(src, sep: str, encoding: str, header: list[str], numeric: set[str]) -> pd.DataFrame:
+def _read_arrow(src, sep: str, encoding: str, header: list[str], numeric: dict[str, str]) -> pd.DataFrame:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     read = pcsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding)
-    types = {c: pa.float64() if c in numeric else pa.string() for c in header}
+    # large_string is what pandas' string[pyarrow] holds: no per-column cast in to_pandas
+    types = {c: pa.float64() if c in numeric else pa.large_string() for c in header}
     convert = pcsv.ConvertOptions(column_types=types, null_values=NA_VALUES, strings_can_be_null=True,
                                   quoted_strings_can_be_null=True)
     table = pcsv.read_csv(src, read_options=read, parse_options=pcsv.ParseOptions(delimiter=sep),
                           convert_options=convert)
     if table.column_names != header:
         raise ValueError("header differs from the sniffed one")
-    mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype()}
+    for i, c in enumerate(header):
+        if c in numeric and pc.any(pc.is_nan(table.column(i))).as_py():
+            # Arrow reads "nan" as a number; the text path reports it as not a number
+            raise ValueError(f"NaN text in number column {c}")
+        if numeric.get(c) == "integer":
+            # whole numbers → int64 in one C pass (a safe cast refuses 2.5, NaN, inf: those
+            # columns stay float and coercion keeps them as decimals, as before)
+            try:
+                table = table.set_column(i, c, pc.cast(table.column(i), pa.int64()))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+    mapping = {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(),
+               pa.int64(): pd.Int64Dtype()}
     return table.to_pandas(types_mapper=mapping.get)
 
 
