@@ -6,7 +6,8 @@ Data: the package's synthetic city, every adult answering (minus sex/age-depende
 non-response), written as four KoBo CSV exports (``;``, all quoted, as KoBo writes them),
 one design file per module and census margins. Timed stages of ``run_survey``: ingest
 (read_export + cleaning + withholding personal columns + design join), weight (raking to sex,
-age group and city margins), estimate (every indicator × disaggregation, Taylor SEs), write
+age group and city margins), estimate (every indicator × disaggregation through ``SurveyDesign``, Taylor SEs
+with the raking residuals), write
 (CSV + workbook). Peers on the same data in the same run: pandas ``read_csv`` (raw ingest),
 ``ipfn`` (raking the same margins), ``samplics`` TaylorEstimator (one indicator by sex).
 """
@@ -19,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 
@@ -97,14 +97,13 @@ def peers(folder: Path, sample: pd.DataFrame, margins: dict) -> dict[str, float]
 
 
 def ours_one_indicator(sample: pd.DataFrame) -> float:
-    from rbm_surveys.surveys.indicators.taylor import domain_estimates, make_design, psu_variance
+    """The same indicator by sex through the pipeline's estimation path (SurveyDesign)."""
+    from rbm_surveys.surveys.indicators.run import make_design
 
     t = time.perf_counter()
-    des = make_design(sample, "base_weight", "stratum", "ea")
-    y = sample["safe_night"].isin(["very_safe", "safe"]).to_numpy(dtype=float)[:, None]
-    codes, labels = pd.factorize(sample["sex"])
-    p, Z, n, _ = domain_estimates(des, y, np.ones(len(y), bool), codes, len(labels))
-    np.sqrt(psu_variance(des, Z))
+    frame = sample[["base_weight", "stratum", "ea", "sex"]].assign(
+        y=sample["safe_night"].isin(["very_safe", "safe"]).astype(float))
+    make_design(frame, "base_weight", "stratum", "ea").proportion("y", by="sex", ci="logit")
     return time.perf_counter() - t
 
 

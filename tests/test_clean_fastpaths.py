@@ -127,3 +127,59 @@ def test_pseudonymise_ids_real_export_matches_reference(tmp_path):
     for col in ("_uuid", "_id"):
         assert as_list(got[col]) == [ref_pseudonym(key, v, 16) for v in src[col].astype("string")]
     assert "phone" not in out.main.columns
+
+
+numeric_texts = st.lists(st.one_of(
+    st.sampled_from(["1", " 2 ", "2.0", "2.5", "-3", "", "  ", "abc", "1e2", "98", "0", "1.",
+                     ".5", "true", "False", "1.00"]),
+    st.text(alphabet="0123456789.- ae", max_size=5), st.none()), max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(numeric_texts, st.sampled_from(["integer", "decimal"]))
+def test_numeric_coercion_per_distinct_text_matches_per_row(values, typ):
+    s = pd.Series(values, dtype="string")
+    new, failed, _ = C._coerce(s, typ)
+    # reference: every row parsed on its own (the object-dtype path does exactly that)
+    ref_new, ref_failed, _ = C._coerce(s.astype(object), typ)
+    assert as_list(new) == as_list(ref_new)
+    assert str(new.dtype) == str(ref_new.dtype)
+    assert failed.tolist() == ref_failed.tolist()
+    per_row = [None if v is None or not v.strip() else pd.to_numeric(v.strip(), errors="coerce")
+               for v in values]
+    assert [bool(f) for f in failed] == [
+        p is not None and (pd.isna(p) or (typ == "integer" and float(p) % 1 != 0))
+        for p in per_row]
+
+
+@settings(max_examples=100, deadline=None)
+@given(numeric_texts)
+def test_select_multiple_dummies_match_per_row_reference(values):
+    n = len(values)
+    main = pd.DataFrame({"_index": np.arange(1, n + 1), "q": pd.Series([None] * n, dtype="string"),
+                         "q/a": pd.Series(values, dtype="string")})
+    form = SimpleNamespace(
+        fields=pd.DataFrame({"name": ["q"], "type": ["select_multiple lst"],
+                             "list_name": ["lst"]}),
+        choices=pd.DataFrame({"list_name": "lst", "name": ["a"]}))
+    out = C.coerce_types(SurveyData(tables={"main": main}, codebook=form))
+    ref = []
+    for v in values:
+        code = None if v is None else C._code_string(v).lower()
+        code = {"true": "1", "false": "0"}.get(code, code)
+        number = None if code is None else pd.to_numeric(code, errors="coerce")
+        ref.append(int(number) if number is not None and number in (0, 1) else None)
+    assert as_list(out.main["q/a"]) == ref
+    bad = [i + 1 for i, v in enumerate(values)
+           if v is not None and C._code_string(v) != "" and ref[i] is None]
+    assert out.log[-1].counts["issues"]["row"].tolist() == bad
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(atoms, max_size=40))
+def test_code_reasons_match_per_row_reference(values):
+    applicable = {"98": "dont_know", "1": "refused", "True": "not_applicable", "dnk": "dont_know"}
+    s = pd.Series(values, dtype=object)
+    got = C._code_reasons(s, applicable)
+    assert as_list(got) == [applicable.get(v) if v is not None else None
+                            for v in ref_code_strings(s)]

@@ -68,7 +68,7 @@ GARBLE = st.lists(st.sampled_from(list("ab1 _!.-\n") + ["\ufffd", "\ue000", "é"
                   min_size=30, max_size=200).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(GARBLE)
 def test_garbled_shortcut_changes_no_verdict(raw):
     """The ASCII lower bound only skips the exact count when it could not flag the page."""

@@ -16,7 +16,7 @@ import pytest
 from rbm_surveys.surveys.indicators.run import ReportingRules, run_indicators
 from rbm_surveys.surveys.indicators.simulate import draw_sample, simulate_population, true_values
 from rbm_surveys.surveys.indicators.spec import load_specs
-from rbm_surveys.surveys.indicators.taylor import make_design
+from rbm_surveys.surveys.indicators.run import make_design
 
 REPS = 200
 HEADLINE = ["sdg_1_4_2b", "sdg_16_1_4_unodc", "sdg_16_1_4_unhcr", "sdg_11_7_2", "sdg_16_7_2",

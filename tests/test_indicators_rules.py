@@ -11,7 +11,7 @@ from rbm_surveys.surveys.indicators.derive import (age_groups, weighted_quantile
                                                    wg_disability)
 from rbm_surveys.surveys.indicators.run import ReportingRules, run_indicators
 from rbm_surveys.surveys.indicators.spec import load_spec
-from rbm_surveys.surveys.indicators.taylor import make_design
+from rbm_surveys.surveys.indicators.run import make_design
 
 NO_SUPPRESSION = ReportingRules(min_n=0, min_n_eff=0, max_cv=10)
 

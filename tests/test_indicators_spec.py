@@ -81,7 +81,7 @@ def test_variables_missing_from_data_are_named_together():
 
     from rbm_surveys.errors import DataError
     from rbm_surveys.surveys.indicators.run import run_indicators
-    from rbm_surveys.surveys.indicators.taylor import make_design
+    from rbm_surveys.surveys.indicators.run import make_design
 
     spec = load_spec(bundled_spec_paths()["safety"])
     frame = pd.DataFrame({"age": [30, 40], "w": [1.0, 1.0], "sex": ["female", "male"]})

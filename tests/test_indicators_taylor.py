@@ -1,4 +1,6 @@
-"""Estimation core against R survey 4.1-1 (values in tests/data/indicators, from the oracle)."""
+"""Indicator numbers against R survey 4.1-1, through the pipeline's estimation path
+(``run_indicators`` → ``SurveyDesign``). References in tests/data/indicators: the shared oracle
+(api data) and ``raked_domains_r_expected.csv`` (made by ``raked_domains.R`` there)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rbm_surveys.surveys.indicators.run import ReportingRules, _finish
-from rbm_surveys.surveys.indicators.taylor import (domain_estimates, make_design,
-                                                   proportion_ci, psu_variance)
+from rbm_surveys.surveys.indicators.reporting import (ReportingRules, apply_reporting_rules,
+                                                      edge_intervals)
+from rbm_surveys.surveys.indicators.run import make_design, run_indicators
+from rbm_surveys.surveys.indicators.spec import load_spec
 
 DATA = Path(__file__).parent / "data" / "indicators"
 R = pd.read_csv(DATA / "r_survey_expected.csv").set_index("case")
@@ -20,51 +23,99 @@ DESIGNS = {
 }
 
 
-def _prop(design_name, yfun, by=None):
+def _spec(var: str, value: str, by: str | None = None):
+    return load_spec("api.yaml", text=f"""
+module: api
+universe: {{when: {{var: api00, ">=": 0}}}}
+indicators:
+  - {{id: p, title: t, source: s, kind: proportion, numerator: {{var: {var}, in: ["{value}"]}},
+     missing: valid_only}}
+disaggregations: [{by or ""}]
+""")
+
+
+def _run(design_name, var, value, by=None, ci="logit"):
     file, kw = DESIGNS[design_name]
     d = pd.read_csv(DATA / file)
     des = make_design(d, **kw)
-    y = yfun(d).to_numpy(dtype=float)[:, None]
-    if by:
-        codes, labels = pd.factorize(d[by], sort=True)
-    else:
-        codes, labels = np.zeros(len(d), dtype=np.int64), ["all"]
-    p, Z, n, _ = domain_estimates(des, y, np.ones(len(d), bool), codes, len(labels))
-    se = np.sqrt(psu_variance(des, Z))
-    return des, p[:, 0], se[:, 0], n, list(labels)
+    rules = ReportingRules(min_n=1, ci=ci)
+    return run_indicators(d, [_spec(var, value, by)], des, rules_=rules).set_index("level")
 
 
-@pytest.mark.parametrize("case,design,yfun", [
-    ("clus1.ciprop.stypeH", "dclus1", lambda d: d["stype"] == "H"),
-    ("strat.ciprop.awards", "dstrat", lambda d: d["awards"] == "Yes"),
+@pytest.mark.parametrize("case,design,var,value", [
+    ("clus1.ciprop.stypeH", "dclus1", "stype", "H"),
+    ("strat.ciprop.awards", "dstrat", "awards", "Yes"),
 ])
-def test_proportion_se_and_intervals_match_r(case, design, yfun):
-    des, p, se, n, _ = _prop(design, yfun)
+def test_proportion_se_and_intervals_match_r(case, design, var, value):
+    row = _run(design, var, value).loc["all"]
     ref = R.loc[f"{case}.logit"]
-    assert p[0] == pytest.approx(ref["estimate"], rel=1e-10)
-    assert se[0] == pytest.approx(ref["se"], rel=1e-9)
-    assert des.df == ref["degf"]
-    lo, hi, _ = proportion_ci(p, se, n, des.df, "logit")
-    assert (lo[0], hi[0]) == pytest.approx((ref["ci_low"], ref["ci_high"]), rel=1e-8)
+    assert row["estimate"] == pytest.approx(ref["estimate"], rel=1e-10)
+    assert row["se"] == pytest.approx(ref["se"], rel=1e-9)
+    assert row["df"] == ref["degf"]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((ref["ci_low"], ref["ci_high"]),
+                                                            rel=1e-8)
+    kg = _run(design, var, value, ci="korn-graubard").loc["all"]
     beta = R.loc[f"{case}.beta"]
-    lo, hi, used = proportion_ci(p, se, n, des.df, "korn-graubard")
-    assert (lo[0], hi[0]) == pytest.approx((beta["ci_low"], beta["ci_high"]), rel=1e-6)
-    assert used[0] == "korn-graubard"
+    assert (kg["ci_low"], kg["ci_high"]) == pytest.approx((beta["ci_low"], beta["ci_high"]),
+                                                          rel=1e-6)
+    assert kg["ci_method"] == "korn-graubard"
 
 
 @pytest.mark.parametrize("design,prefix", [("dclus1", "clus1"), ("dstrat", "strat")])
 def test_domain_proportions_match_svyby(design, prefix):
-    _, p, se, _, labels = _prop(design, lambda d: d["sch.wide"] == "Yes", by="stype")
-    for lab, est, s in zip(labels, p, se):
+    res = _run(design, "sch.wide", "Yes", by="stype")
+    res = res[res["disaggregation"] == "stype"]
+    assert sorted(res.index) == ["E", "H", "M"]
+    for lab, row in res.iterrows():
         ref = R[(R.index == f"{prefix}.by_stype.mean.sch.wide") & (R["term"] == f"{lab}:sch.wideYes")]
-        assert est == pytest.approx(ref["estimate"].iloc[0], rel=1e-10)
-        assert s == pytest.approx(ref["se"].iloc[0], rel=1e-9)
+        assert row["estimate"] == pytest.approx(ref["estimate"].iloc[0], rel=1e-10)
+        assert row["se"] == pytest.approx(ref["se"].iloc[0], rel=1e-9)
+
+
+@pytest.mark.parametrize("variance", ["fixed", "raked"])
+def test_raked_domains_match_r_subset_svyciprop(variance):
+    """Universe/denominator as a subset, domains by level: estimate, SE (raking residuals,
+    R's 10 backfitting sweeps), logit interval and the domain's own df (R degf of the subset
+    design: level c lives in half the strata, so its df is 21, not the design's 44)."""
+    from rbm_surveys.surveys.design import SurveyDesign
+    from rbm_surveys.surveys.weighting import rake
+
+    f = pd.read_csv(DATA / "raked_domains.csv")
+    ref = pd.read_csv(DATA / "raked_domains_r_expected.csv")
+    ref = ref[ref["variance"] == variance].set_index("level")
+    spec = load_spec("x.yaml", text="""
+module: m
+universe: {when: {var: age, ">=": 18}}
+indicators:
+  - {id: p, title: t, source: s, kind: proportion, numerator: {var: q, in: ["yes"]},
+     missing: valid_only}
+disaggregations: [grp]
+""")
+    calibration: tuple = ()
+    if variance == "raked":
+        margins = {"sex": {"f": 2000.0, "m": 1800.0},
+                   "grp": {"a": 2300.0, "b": 1100.0, "c": 400.0}}
+        raked = rake(SurveyDesign(f, weights="w", strata="st", ids="psu", nest=True,
+                                  lonely_psu="adjust"), margins)
+        f = f.assign(w=np.asarray(raked.weights))
+        calibration = tuple(raked.calibration)
+    des = make_design(f, "w", "st", "psu", calibration=calibration)
+    res = run_indicators(f, [spec], des, rules_=ReportingRules(min_n=1))
+    res.index = np.where(res["disaggregation"] == "all", "all", res["level"])
+    assert sorted(res.index) == ["a", "all", "b", "c"]
+    for lev, row in res.iterrows():
+        e = ref.loc[lev]
+        assert row["df"] == e["df"]
+        for col in ("estimate", "se", "ci_low", "ci_high"):
+            assert row[col] == pytest.approx(e[col], rel=1e-8), (lev, col)
+    assert ("calibrated" in res["design"].iloc[0]) == (variance == "raked")
 
 
 def test_zero_percent_gets_korn_graubard_and_rules_apply():
     frame = pd.DataFrame({"indicator": "x", "estimate": [0.0, 0.4, 0.5],
-                          "var": [0.0, 0.02**2, 0.2**2], "n": [50, 20, 40]})
-    out = _finish(frame, make_design(pd.DataFrame({"w": [1.0] * 10}), "w"), ReportingRules())
+                          "se": [0.0, 0.02, 0.2], "ci_low": np.nan, "ci_high": np.nan,
+                          "ci_method": "logit", "df": 9.0, "n": [50, 20, 40]})
+    out = apply_reporting_rules(edge_intervals(frame, 0.95), ReportingRules())
     assert out.loc[0, "ci_method"] == "korn-graubard"
     assert out.loc[0, "ci_low"] == 0.0 and 0 < out.loc[0, "ci_high"] < 0.2
     assert bool(out.loc[1, "suppressed"]) and np.isnan(out.loc[1, "estimate"])
@@ -73,37 +124,7 @@ def test_zero_percent_gets_korn_graubard_and_rules_apply():
     assert not bool(out.loc[2, "suppressed"])
 
 
-def test_raking_projection_equals_row_level_residuals():
-    """The sufficient-statistics projection gives the SEs of weighting's R-parity residualizer."""
-    from rbm_surveys.surveys.design import SurveyDesign
-    from rbm_surveys.surveys.weighting import rake
-
-    rng = np.random.default_rng(4)
-    n = 3000
-    frame = pd.DataFrame({"st": rng.integers(0, 4, n), "psu": rng.integers(0, 60, n),
-                          "w": rng.uniform(1, 4, n), "sex": rng.choice(["f", "m"], n),
-                          "grp": rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]),
-                          "y": rng.random(n) < 0.4})
-    margins = {"sex": {"f": 3900.0, "m": 3600.0}, "grp": {"a": 3000.0, "b": 2500.0, "c": 2000.0}}
-    raked = rake(SurveyDesign(frame, weights="w", strata="st", ids="psu", nest=True), margins)
-    frame["rw"] = np.asarray(raked.weights)
-    res = tuple(raked.calibration)
-    codes = tuple(np.asarray(c) for r in res for c in getattr(r, "codes", ()))
-    assert codes, "weighting's RakingResidualizer exposes its margin codes"
-    slow = make_design(frame, "rw", "st", "psu", residualizers=res)
-    fast = make_design(frame, "rw", "st", "psu", rake_codes=codes)
-    fixed = make_design(frame, "rw", "st", "psu")
-    y = frame["y"].to_numpy(float)[:, None]
-    level, labels = pd.factorize(frame["grp"])
-    d = np.ones(n, bool)
-    v = {name: psu_variance(des, domain_estimates(des, y, d, level, len(labels))[1])
-         for name, des in (("slow", slow), ("fast", fast), ("fixed", fixed))}
-    assert np.allclose(v["fast"], v["slow"], rtol=1e-6)
-    assert not np.allclose(v["fast"], v["fixed"], rtol=1e-3)  # calibration does change them
-
-
 def test_same_answer_when_rows_shuffled_or_weights_rescaled():
-    from rbm_surveys.surveys.indicators.run import run_indicators
     from rbm_surveys.surveys.indicators.simulate import draw_sample, simulate_population
     from rbm_surveys.surveys.indicators.spec import load_specs
 

@@ -363,27 +363,7 @@ def _calls() -> dict:
 
 
 CALLS = _calls()
-_AVERAGE = (
-    "lonely_psu='average' inside a domain: R's svyby/subset drops the rows outside the "
-    "domain, so onestage() scales by n_strata/n_ok_strata counted over the strata where the "
-    "domain has rows (T2, T3, T4: 3/2); the engine counts all strata of the design (4/3), "
-    "so domain B's variance is 8/9 of R's (SE ratio 0.9428)")
 XFAIL: dict[str, str] = {
-    "lone.average.by.mean.y": _AVERAGE,
-    "lone.average.by.total.y": _AVERAGE,
-    "lone.average.domain.mean.y.B": _AVERAGE,
-    "syn.ciprop.likelihood.rare.F": (
-        "svyciprop(method='likelihood') on a domain: R profiles svyglm on the subset (domain "
-        "rows only: weights rescaled to their mean over the domain, zmax from F(1, n_dom-1)); "
-        "the engine passes all rows with zero weights outside the domain, so its profile grid "
-        "differs (ci_low 0.0036179 vs R 0.0036205, 7e-4 relative). Even with domain rows "
-        "only a 3e-6 gap remains: R's naive.cov is taken from the last IRLS iteration "
-        "(0.32477486773837788) not at the converged mean (0.3247755567195322)"),
-    "rsyn_jkn.ciprop.logit.rare": (
-        "svyciprop(method='logit') on a replicate design: R fits svyglm on every replicate, "
-        "so the SE of logit(p) is the replicate variance of logit(p_r) (interval "
-        "[0.0011377, 0.16515]); the engine uses the delta method se/(p(1-p)) "
-        "([0.0029690, 0.070343], R's xlogit)"),
 }
 CASES = list(EXPECTED.groupby("case", sort=False))
 
@@ -421,10 +401,6 @@ def test_oracle_extra_case(designs, case, rows):
     assert design.degf == rows.iloc[0].degf, f"{case}: degf {design.degf} != {rows.iloc[0].degf}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "likelihood interval of a domain proportion is profiled over all design rows (zero "
-    "weights outside the domain) instead of the domain's rows as R's subset(); off by 7e-4 "
-    "relative. Fixing that alone brings it within 1e-5 (R's last-IRLS naive.cov leaves 3e-6)"))
 def test_likelihood_domain_interval_within_1e5(designs):
     row = EXPECTED[EXPECTED["case"] == "syn.ciprop.likelihood.rare.F"].iloc[0]
     got = _ciprop(designs["dsyn"], "rare", "sex", "F", "likelihood").iloc[0]

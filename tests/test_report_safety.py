@@ -15,7 +15,7 @@ from rbm_surveys.report.excel import write_indicator_workbook
 from rbm_surveys.report.safe import FORMULA_PREFIXES
 from rbm_surveys.surveys.indicators.run import RESULT_COLUMNS, run_indicators
 from rbm_surveys.surveys.indicators.spec import load_spec
-from rbm_surveys.surveys.indicators.taylor import make_design
+from rbm_surveys.surveys.indicators.run import make_design
 
 EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
 

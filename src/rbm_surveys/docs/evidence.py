@@ -19,7 +19,10 @@ as a character sequence, which is exactly a substring match on the text (no word
 or model is needed, and none is downloaded).
 
 Compiled matchers are cached per (rubric, language) in-process, and the tokenised ``Doc`` per
-(text, language), so scoring one document against every shipped rubric tokenises it once.
+(text, language), so scoring one document against every shipped rubric tokenises it once
+(and the reader's segmenter shares that tokenisation). The phrases and veto terms of all
+compiled rubrics of a language also sit in one shared ``PhraseMatcher`` that walks the
+document once; its matches are split back per rubric.
 This module proposes candidates; :mod:`rbm_surveys.docs.scoring` decides the level.
 """
 
@@ -39,7 +42,8 @@ from rbm_surveys.docs.document import Document
 from rbm_surveys.docs.quantities import extract_standards, place_in_band, to_table_unit
 from rbm_surveys.docs.rubric import Rubric
 
-__all__ = ["blank", "tokenise", "find_evidence", "passage_bounds", "EVIDENCE_COLUMNS", "Candidates"]
+__all__ = ["blank", "tokenise", "find_evidence", "passage_bounds", "EVIDENCE_COLUMNS",
+           "Candidates"]
 
 #: Columns of the candidate table (one row per match).
 EVIDENCE_COLUMNS = ["criterion", "rule", "start", "end", "page", "passage", "passage_start",

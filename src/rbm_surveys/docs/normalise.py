@@ -88,8 +88,21 @@ def _key(line: str) -> str:
 
 def _zone(lines: list[str]) -> list[int]:
     """Indices of the first and last ``RUNNING_ZONE`` non-empty lines (they may overlap)."""
-    idx = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(idx[:RUNNING_ZONE]) | set(idx[-RUNNING_ZONE:]))
+    # scanned from each end (not over the whole page): same indices, fewer lines visited
+    head = list(_non_empty(lines, range(len(lines))))
+    tail = list(_non_empty(lines, range(len(lines) - 1, -1, -1)))
+    return sorted(set(head) | set(tail))
+
+
+def _non_empty(lines: list[str], order: range):
+    """The first ``RUNNING_ZONE`` indices, in ``order``, of non-empty lines."""
+    found = 0
+    for i in order:
+        if found == RUNNING_ZONE:
+            return
+        if lines[i].strip():
+            found += 1
+            yield i
 
 
 def strip_running_lines(pages: list[str]) -> tuple[list[str], int]:

@@ -401,6 +401,7 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
     except (TypeError, ValueError):
         passed = None
     counts = Counter(verdicts["level"].tolist())
+    quantity_ids = {c.id for c in rubric.criteria if c.quantity}
     unver = list(rubric.unverified) + [f"criterion {c.id}: {c.unverified}"
                                        for c in rubric.criteria if not c.verified]
     return {
@@ -416,8 +417,8 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         **{f"n_{lv}": int(counts.get(lv, 0)) for lv in
            ("present", "partial", "absent", "not_applicable", "not_determinable")},
         # band reached per quantity criterion ("AQG", "IT-2", "above IT-1"; "" = none found)
-        "bands": {c: b for c, b in zip(verdicts["criterion"], verdicts["band"])
-                  if any(k.id == c and k.quantity for k in rubric.criteria)},
+        "bands": {c: b for c, b in zip(verdicts["criterion"].tolist(),
+                                       verdicts["band"].tolist()) if c in quantity_ids},
         "unreadable_pages": list(document.unreadable_pages),
         "verified": bool(rubric.verified and all(c.verified for c in rubric.criteria)),
         "unverified": unver, "approximation": rubric.approximation,

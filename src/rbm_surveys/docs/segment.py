@@ -10,11 +10,14 @@ Speed: spaCy's ``Sentencizer`` walks the tokens one Python object at a time, whi
 than PDF extraction itself. :func:`sentence_starts` applies *the same rule* to the token
 arrays (``Doc.to_array``) with numpy; a test checks it against ``Sentencizer`` on random
 text. ``pipeline(code)`` still returns the standard blank + sentencizer pipeline for callers
-who want ``Doc.sents``.
+who want ``Doc.sents``. The document is not tokenised here a second time: the segmenter
+reads the evidence finder's cached whole-document ``Doc``
+(:func:`rbm_surveys.docs.evidence.tokenise`), which scoring then reuses for every rubric.
 
 A passage is one sentence, never crossing a paragraph (blank line) or a page. Over-long
 "sentences" (tables, lists without punctuation) are cut at line breaks so a quote stays
-readable (``MAX_PASSAGE_CHARS``). Every passage satisfies
+readable (``MAX_PASSAGE_CHARS``). A ``.`` between two digits never ends a sentence (Chinese
+is tokenised per character, so "PM2.5" would otherwise be cut). Every passage satisfies
 ``document.text[p.start:p.end] == p.text``.
 """
 
@@ -136,6 +139,7 @@ def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
     """
     import numpy as np
     from spacy.attrs import IS_PUNCT, ORTH
+    from spacy.strings import hash_string
 
     from rbm_surveys.docs.evidence import tokenise
 
@@ -167,8 +171,6 @@ def segment_pages(text: str, pages, language: str) -> tuple[Passage, ...]:
     punct = _punct_hashes(language)  # sorted: membership by binary search
     at = np.minimum(np.searchsorted(punct, arr[:, 0]), len(punct) - 1)
     is_end = punct[at] == arr[:, 0]
-    from spacy.strings import hash_string
-
     # a '.' between two digits ("PM2.5" in per-character Chinese tokens) ends no sentence;
     # only a dot touching the tokens on both sides can be one
     dot = is_end & (arr[:, 0] == hash_string("."))

@@ -64,16 +64,37 @@ def numeric_column(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
     return col.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def check_weights(w: np.ndarray, column: str | None) -> np.ndarray:
+def check_weights(w: np.ndarray, column: str | None, allow_negative: bool = False) -> np.ndarray:
     bad = ~np.isfinite(w)
     if bad.any():
         raise DataError("weights must be finite numbers", column=column,
                         row=first_rows(bad), hint="fill in or drop the rows with missing weights")
     neg = w < 0
-    if neg.any():
+    if neg.any() and not allow_negative:
         raise DataError("weights must not be negative", column=column, row=first_rows(neg),
                         hint="check how the weights were computed")
     return w
+
+
+def note_negative_weights(new: Any, old: Any) -> None:
+    """Count negative weights on a derived design and record a warning in
+    ``weighting_warnings`` (kept from ``old``; the weighting module appends its own)."""
+    neg = new.weights < 0
+    new.negative_weights = int(neg.sum())
+    notes = tuple(getattr(old, "weighting_warnings", ()) or ())
+    if neg.any():
+        notes += (f"{int(neg.sum())} negative weight(s), first at row "
+                  f"{int(np.argmax(neg)) + 1}: estimates from this design are unreliable",)
+    new.weighting_warnings = notes
+
+
+def design_warning(design: Any) -> str | None:
+    """Text for the ``warning`` column of estimates: the design's weighting warnings."""
+    notes = list(getattr(design, "weighting_warnings", ()) or ())
+    neg = int(getattr(design, "negative_weights", 0) or 0)
+    if neg and not any("negative" in n for n in notes):
+        notes.append(f"{neg} negative weight(s)")
+    return "; ".join(notes) or None
 
 
 def code_dtype(n_labels: int) -> type:

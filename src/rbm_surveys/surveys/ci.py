@@ -164,6 +164,41 @@ def _fmm_spline(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
     return y[i] + dx * (bb[i] + dx * (c3[i] + dx * dd[i]))
 
 
+def _glm_naive_cov(y: np.ndarray, wp: np.ndarray, epsilon: float = 1e-8,
+                   maxit: int = 25) -> float:
+    """``cov.unscaled`` of R ``glm(y ~ 1, family=quasibinomial, weights=wp)``.
+
+    R's ``glm.fit`` keeps the QR of the last weighted least-squares step, whose working
+    weights wp mu(1-mu) use the mean *before* that step's update; so its cov.unscaled is
+    1/sum(wp mu_prev (1-mu_prev)), not the value at the converged mean (differs ~1e-6).
+    IRLS as glm.fit: mustart (wp y + 1/2)/(wp + 1), stop when the deviance changes by less
+    than epsilon (|dev - dev_old| / (|dev| + 0.1))."""
+    pos = wp > 0
+    y, wp = y[pos], wp[pos]
+
+    def deviance(mu: np.ndarray) -> float:
+        # binomial dev.resids: 2 wt (y log(y/mu) + (1-y) log((1-y)/(1-mu))), y in {0, 1}
+        return float(np.sum(-2 * wp * np.where(y > 0.5, np.log(mu), np.log1p(-mu))))
+
+    mu = (wp * y + 0.5) / (wp + 1)
+    eta = special.logit(mu)
+    dev_old = deviance(mu)
+    sw = float(np.sum(wp * mu * (1 - mu)))
+    for _ in range(maxit):
+        var = mu * (1 - mu)                           # logit link: dmu/deta = mu(1-mu)
+        work = wp * var                               # working weights
+        z = eta + (y - mu) / var
+        sw = float(np.sum(work))
+        coef = float(np.sum(work * z)) / sw
+        eta = np.full(len(y), coef)
+        mu = special.expit(eta)
+        dev = deviance(mu)
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
+            break
+        dev_old = dev
+    return 1.0 / sw
+
+
 def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, var: float, df: float,
                         level: float) -> tuple[float, float]:
     """Profile-likelihood interval of R ``svyciprop(method="likelihood")``.
@@ -181,7 +216,7 @@ def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, var: float, df: 
         return (np.nan, np.nan)
     wp = w / w.mean()                               # svyglm rescale=TRUE
     se = np.sqrt(var) / (p * (1 - p))               # design SE of logit(p)
-    naive = 1.0 / np.sum(wp * p * (1 - p))          # glm cov.unscaled
+    naive = _glm_naive_cov(y, wp)                   # glm cov.unscaled
     lam = se ** 2 / naive
     pos = w > 0
     n_pos = pos.sum()

@@ -273,7 +273,7 @@ def _as_code_strings(s: pd.Series) -> pd.Series:
 
 def _code_reasons(s: pd.Series, applicable: Mapping[str, str]) -> pd.Series:
     """Reason of each cell whose value is a declared code (NA elsewhere), per distinct value."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    codes, uniques = pd.factorize(_bools_as_text(s), use_na_sentinel=True)
     table = pd.array([applicable.get(_code_string(u)) for u in uniques], dtype="string")
     return pd.Series(table.take(codes, allow_fill=True), index=s.index, dtype="string")
 
@@ -755,8 +755,15 @@ def _coerce(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series, str] | None:
     blank = _blank(s)
     if typ in _INTEGER or typ in _DECIMAL:
         raw = s.where(~blank)
-        num = pd.to_numeric(raw.astype("string").str.strip() if not
-                            pd.api.types.is_numeric_dtype(raw) else raw, errors="coerce")
+        if isinstance(raw.dtype, pd.StringDtype):
+            # parse each distinct text once (ages, counts repeat), spread back by code
+            codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+            parsed = pd.to_numeric(pd.Series(uniques).astype("string").str.strip(),
+                                   errors="coerce").astype("Float64")
+            num = pd.Series(parsed.array.take(codes, allow_fill=True), index=s.index)
+        else:
+            num = pd.to_numeric(raw.astype("string").str.strip() if not
+                                pd.api.types.is_numeric_dtype(raw) else raw, errors="coerce")
         num = num.astype("Float64")
         failed = ~blank & num.isna()
         if typ in _INTEGER:
@@ -846,11 +853,16 @@ def coerce_types(data: SurveyData, codebook: Any = None, *,
             typ = form.type_of(column)
             expected, failed, new = None, None, None
             if column in dummies:
-                text = _as_code_strings(s).str.lower().replace({"true": "1", "false": "0"})
-                blank = _blank(s)
-                new = pd.to_numeric(text, errors="coerce")
-                failed = ~blank & ~new.isin([0, 1])
-                new = new.mask(failed).astype("Int8")
+                # once per distinct value: "1"/"0"/"True"/"1.0" → 1/0, anything else fails
+                codes, values, _ = _code_values(s)
+                text = pd.Series(values, dtype="string").str.lower().replace(
+                    {"true": "1", "false": "0"})
+                number = pd.to_numeric(text, errors="coerce")
+                ok = number.isin([0, 1]).to_numpy(dtype=bool)
+                failed = pd.Series(_per_row([not k and v != "" for k, v in zip(ok, values)],
+                                            codes), index=s.index)
+                new = pd.Series(number.where(ok).astype("Int8").array
+                                .take(codes, allow_fill=True), index=s.index)
                 expected = "0/1"
             elif typ == "select_one":
                 # blank → NA and the choice-list check, once per distinct value

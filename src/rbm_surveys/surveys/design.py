@@ -21,7 +21,8 @@ import pandas as pd
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, check_weights,
-                                         factorize_sorted, first_rows, numeric_column)
+                                         factorize_sorted, first_rows, note_negative_weights,
+                                         numeric_column)
 from rbm_surveys.surveys.pps import PPS_METHODS, dcheck
 from rbm_surveys.surveys.variance import LONELY_PSU_RULES, Stage
 
@@ -290,9 +291,16 @@ class SurveyDesign:
         return f"SurveyDesign({self.describe()}, lonely_psu={self.lonely_psu!r})"
 
     # ------------------------------------------------------------------ derived designs
-    def with_weights(self, weights: np.ndarray, calibration: Any = None) -> "SurveyDesign":
-        """Same structure, new analysis weights; ``calibration`` appended if given."""
-        w = check_weights(np.array(weights, dtype=np.float64).reshape(-1), None)
+    def with_weights(self, weights: np.ndarray, calibration: Any = None, *,
+                     allow_negative: bool = False) -> "SurveyDesign":
+        """Same structure, new analysis weights; ``calibration`` appended if given.
+
+        ``allow_negative=True`` accepts negative weights (linear calibration run with
+        ``on_fail="warn"``): the design records a warning in ``weighting_warnings`` and
+        every estimate from it carries a ``warning`` column. Weights given at construction
+        must still be non-negative."""
+        w = check_weights(np.array(weights, dtype=np.float64).reshape(-1), None,
+                          allow_negative=allow_negative)
         if len(w) != self.n:
             raise UsageError(f"weights have {len(w)} values for {self.n} rows", key="weights")
         new = object.__new__(type(self))
@@ -301,6 +309,8 @@ class SurveyDesign:
         new.weights = w
         new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
         new._cache = dict(self._cache)       # factorisations depend on the data only
+        new._cache.pop(("positive",), None)  # depends on the weights
+        note_negative_weights(new, self)
         return new
 
     # ------------------------------------------------------------------ estimates

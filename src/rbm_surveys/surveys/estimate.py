@@ -33,7 +33,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rbm_surveys.errors import UsageError
-from rbm_surveys.surveys._checks import as_list, check_choice, check_column, numeric_column
+from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, design_warning,
+                                         numeric_column)
 from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
                                     likelihood_interval, proportion_interval, wald_interval)
 from rbm_surveys.surveys.domains import Domains, domains_of, levels_of
@@ -145,6 +146,7 @@ class _Linear:
     n_weighted: np.ndarray
     df: np.ndarray           # domain degrees of freedom
     deff: np.ndarray
+    theta_r: np.ndarray | None = None   # (K, R) replicate estimates (replicate designs)
 
 
 def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarray:
@@ -187,7 +189,7 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: 
                                                  bool(np.all(design.weights > 0))):
             n_dom = np.bincount(domc, minlength=D).astype(float)
         else:
-            n_dom = np.bincount(domc, weights=(w_e > 0).astype(float), minlength=D)
+            n_dom = np.bincount(domc, weights=(w_e != 0).astype(float), minlength=D)
     y = dsum[num, d_idx]
     x = np.where(den_i >= 0, dsum[np.maximum(den_i, 0), d_idx], 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -196,15 +198,17 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: 
     nw_k = dsum[vars_.ones, d_idx]
     if design.kind == "taylor":
         var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0)
-        df_dom = _domain_degf(design, s0[vars_.ones] > 0)
+        theta_r = None
+        df_dom = _domain_degf(design, _present(design, s0, vars_, w_e, domc, D))
     else:
-        var = _replicate_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, use, s0)
+        theta_r = _replicate_estimates(design, vars_, domc, D, num, den_i, d_idx, use, s0)
+        var = replicate_variance(theta, theta_r, design.scale, design.rscales, design.mse)
         df_dom = np.full(D, float(design.degf))
     deff_k = np.full(len(theta), np.nan)
     if deff and kind in ("mean", "total"):
         sq = pre.sq if pre is not None else vars_.square_sums(domc, D, w_e, dsum)
         deff_k = _deff(var, sq, dsum, num, d_idx, n_k, nw_k, deff, kind)
-    return _Linear(theta, var, y, x, n_k, nw_k, df_dom[d_idx], deff_k)
+    return _Linear(theta, var, y, x, n_k, nw_k, df_dom[d_idx], deff_k, theta_r)
 
 
 def _scores_T(s: np.ndarray, num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray,
@@ -246,14 +250,48 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
     if design._dcheck is not None:
         return pps_variance(design._dcheck, totals[0], design.variance)
-    return taylor_variance(design.stages, totals, design.lonely_psu)
+    active = None
+    if not design.calibration and design.lonely_psu in ("fail", "average"):
+        active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0)
+                  for i, stage in enumerate(design.stages)]
+    return taylor_variance(design.stages, totals, design.lonely_psu, active)
+
+
+def _active_groups(stage: Any, i: int, w_e: np.ndarray | None, domc: np.ndarray | None,
+                   D: int, d_idx: np.ndarray, s0: np.ndarray) -> np.ndarray | None:
+    """(G x K) groups of ``stage`` holding rows of each estimate's domain.
+
+    R subsets an uncalibrated design by dropping the rows outside the domain (and rows with
+    missing values), so its lonely-PSU rules see only the strata the domain touches.
+    Calibrated designs keep every row in R (zero weight), hence no mask for them."""
+    if not (stage.group_npsu == 1).any():
+        return None
+    c = stage.n_clusters
+    if w_e is None:                          # pre-aggregated sums (single stage only)
+        rows = s0[-1] != 0                   # (D x C) weighted count of used rows
+    else:
+        rows = np.bincount(_keys(domc, c, stage.cluster), weights=(w_e != 0).astype(float),
+                           minlength=D * c).reshape(D, c) > 0
+    g = stage.group_matrix()
+    return (np.asarray(g @ rows.T.astype(float)) > 0)[:, d_idx]
+
+
+def _present(design: Any, s0: np.ndarray, vars_: _Vars, w_e: np.ndarray | None,
+             domc: np.ndarray | None, D: int) -> np.ndarray:
+    """(D x PSU) PSUs holding rows of each domain. With non-negative weights a positive
+    weighted count says so; designs accepted with negative weights count rows."""
+    if w_e is None or not getattr(design, "negative_weights", 0):
+        return s0[vars_.ones] > 0
+    st = design._all_stages[0]
+    c = st.n_clusters
+    return np.bincount(_keys(domc, c, st.cluster), weights=(w_e != 0).astype(float),
+                       minlength=D * c).reshape(D, c) > 0
 
 
 def _domain_degf(design: Any, present: np.ndarray) -> np.ndarray:
     """R degf of each domain's subset design: PSUs minus strata with positive weight.
 
-    ``present`` (D x PSU) marks PSUs holding positive weight in the domain (weights are
-    non-negative, so a positive weighted count is exactly that)."""
+    ``present`` (D x PSU) marks PSUs holding rows of the domain (see :func:`_present`)."""
     st = design._all_stages[0]
     n_psu = present.sum(axis=1)
     g = st.group_matrix()
@@ -261,9 +299,10 @@ def _domain_degf(design: Any, present: np.ndarray) -> np.ndarray:
     return (n_psu - n_str).astype(float)
 
 
-def _replicate_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D: int,
-                   num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
-                   use: np.ndarray, s0: np.ndarray | None) -> np.ndarray:
+def _replicate_estimates(design: Any, vars_: _Vars, domc: np.ndarray, D: int,
+                         num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray,
+                         use: np.ndarray, s0: np.ndarray | None) -> np.ndarray:
+    """(K x R) estimates under each replicate's weights."""
     ratio = den_i >= 0
     if design.factors is not None:
         # replicate weights vary by PSU: sums per (domain, PSU) once, then @ factors
@@ -284,8 +323,7 @@ def _replicate_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray,
             sel = ratio & (den_i == j)
             x_r[sel] = sums[d_idx[sel]]
     with np.errstate(divide="ignore", invalid="ignore"):
-        theta_r = y_r / x_r
-    return replicate_variance(theta, theta_r, design.scale, design.rscales, design.mse)
+        return y_r / x_r
 
 
 def _deff(var: np.ndarray, sq: np.ndarray, dsum: np.ndarray, num: np.ndarray,
@@ -329,6 +367,9 @@ def _table(design: Any, dom: Domains, res: _Linear, variable: list, level: list,
                 "cv": cv, "n_eff": n_eff,
                 "statistic": statistic, "ci_method": ci,
                 "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
+    note = design_warning(design)
+    if note is not None:
+        out["warning"] = note    # weighting problems accepted: say so on every row
     return pd.DataFrame(out)
 
 
@@ -422,6 +463,10 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     ``svyciprop``). ``ci``: wald (normal, default as R's svymean), t/mean (t with the
     domain's df), logit/xlogit, likelihood, asin, beta/korn-graubard, wilson."""
     ci = _check_ci(ci, PROPORTION_METHODS)
+    if ci == "likelihood" and design.kind != "taylor":
+        # R svyciprop(method="likelihood") on a replicate design gives an NA interval
+        raise UsageError("ci='likelihood' needs a Taylor (linearisation) design", key="ci",
+                         hint="on replicate designs use ci='logit' or 'beta'")
     vars_, var_of, lev_of = _proportion_vars(design, _names(variables), levels)
     missing = vars_.missing(design.n)
     dom = domains_of(design, by)
@@ -431,9 +476,11 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
     low = high = None
     if ci == "likelihood":
         low, high = np.full(len(j), np.nan), np.full(len(j), np.nan)
-        rows = ~missing                     # R's model frame: rows with the variable present
         for k in range(len(j)):             # one profile per estimate
-            w_k = np.where(rows & (dom.codes == d[k]), design.weights, 0.0)[rows]
+            # R's subset() + model frame: the domain's rows with the variable present
+            # (a calibrated design keeps every row in R, with zero weight outside the domain)
+            rows = ~missing & (dom.codes == d[k] if not design.calibration else True)
+            w_k = np.where(dom.codes == d[k], design.weights, 0.0)[rows]
             y01 = _level_indicator(vars_.cat, j[k])[rows]
             low[k], high[k] = likelihood_interval(y01, w_k, res.theta[k],
                                                   res.var[k], res.df[k], level)
@@ -447,10 +494,27 @@ def _proportion_table(design: Any, dom: Domains, res: _Linear, j: np.ndarray, d:
     df_ci = None
     if ci not in ("wald", "t", "mean"):
         df_ci = res.df
-        if low is None:
+        if low is None and ci == "logit" and res.theta_r is not None:
+            low, high = _replicate_logit_interval(design, res, level)
+        elif low is None:
             low, high = proportion_interval(ci, res.theta, res.var, res.df, res.n, level)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
                   "proportion", ci, level, low=low, high=high, df_ci=df_ci)
+
+
+def _replicate_logit_interval(design: Any, res: _Linear,
+                              level: float) -> tuple[np.ndarray, np.ndarray]:
+    """R ``svyciprop(method="logit")`` on a replicate design refits the logistic model on
+    every replicate, so the SE of logit(p) is the replicate variance of logit(p_r) (not the
+    delta method, which is ``xlogit``). asin/beta/mean/xlogit use the mean's variance in R
+    too (svymean + svycontrast), so only logit needs this."""
+    from scipy import special
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lg = special.logit(res.theta)
+        lg_r = special.logit(res.theta_r)
+        v = replicate_variance(lg, lg_r, design.scale, design.rscales, design.mse)
+        half = critical(level, res.df) * np.sqrt(v)
+    return special.expit(lg - half), special.expit(lg + half)
 
 
 def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "proportion",
@@ -473,6 +537,7 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
     all_cols = list(dict.fromkeys(c for spec in specs for c in spec))
     fine = domains_of(design, all_cols)
     fast = (not design.calibration and ci != "likelihood" and bool(np.all(fine.codes >= 0))
+            and not getattr(design, "negative_weights", 0)
             and ((design.kind == "taylor" and len(design.stages) == 1)
                  or (design.kind != "taylor" and design.factors is not None)))
     if not fast:
@@ -498,7 +563,7 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
     c = int(base.max()) + 1
     D = fine.count
     s_fine = vars_.sums(_keys(fine.codes, c, base), D * c, w_e, scratch=True).reshape(-1, D, c)
-    n_fine = np.bincount(fine.codes, weights=(w_e > 0).astype(float), minlength=D)
+    n_fine = np.bincount(fine.codes, weights=(w_e != 0).astype(float), minlength=D)
     sq_fine = (vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None)
     frames = []
     for spec in specs:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_column, check_weights, first_rows,
-                                         numeric_column)
+                                         note_negative_weights, numeric_column)
 
 __all__ = ["ReplicateDesign", "hadamard", "from_design", "REPLICATE_TYPES"]
 
@@ -212,9 +212,14 @@ class ReplicateDesign:
         return f"ReplicateDesign({self.describe()}, scale={self.scale:.6g}, mse={self.mse})"
 
     def with_weights(self, weights: np.ndarray, repweights: np.ndarray | None = None,
-                     calibration: Any = None) -> "ReplicateDesign":
-        """Same replicates, new weights; with ``repweights`` (n x R) those are used from now on."""
-        w = check_weights(np.array(weights, dtype=np.float64).reshape(-1), None)
+                     calibration: Any = None, *,
+                     allow_negative: bool = False) -> "ReplicateDesign":
+        """Same replicates, new weights; with ``repweights`` (n x R) those are used from now on.
+
+        ``allow_negative``: as :meth:`SurveyDesign.with_weights` (warning recorded, every
+        estimate stamped)."""
+        w = check_weights(np.array(weights, dtype=np.float64).reshape(-1), None,
+                          allow_negative=allow_negative)
         if len(w) != self.n:
             raise UsageError(f"weights have {len(w)} values for {self.n} rows", key="weights")
         if repweights is None:
@@ -232,6 +237,7 @@ class ReplicateDesign:
                                   mse=self.mse, type=self.type, repweights=rep,
                                   lonely_psu=self.lonely_psu, degf=self._degf)
         new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
+        note_negative_weights(new, self)
         return new
 
     # -------------------------------------------------------------- estimates

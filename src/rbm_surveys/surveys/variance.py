@@ -61,9 +61,10 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
                    active: np.ndarray | None = None) -> np.ndarray:
     """Variance contribution of one stage from cluster totals ``t`` (C x K) -> (K,).
 
-    ``active`` (G x K bool, optional) marks groups where the estimate's domain has units;
-    it only matters for ``lonely_psu='fail'`` (a lonely stratum outside the domain is
-    harmless).
+    ``active`` (G x K bool, optional) marks groups where the estimate's domain has rows.
+    R estimates a domain on the subset design, whose strata are those the domain touches:
+    a lonely stratum outside the domain cannot fail, and ``'average'`` counts strata (and
+    non-lonely strata) per estimate over the active groups only (R ``onestage``).
     """
     m = stage.group_matrix()
     n = stage.group_npsu.astype(float)[:, None]
@@ -98,11 +99,15 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
             # separately within each upper-stage cluster.
             v[lonely] = 0.0
             up = stage.group_upper
-            nstrat = np.bincount(up).astype(float)
-            nok = np.bincount(up, weights=(~lonely).astype(float), minlength=len(nstrat))
+            act = (np.ones((stage.n_groups, v.shape[1]), dtype=bool) if active is None
+                   else active)
+            u = sp.csr_matrix((np.ones(stage.n_groups), (up, np.arange(stage.n_groups))))
+            nstrat = np.asarray(u @ act.astype(float))                  # (U x K)
+            nok = np.asarray(u @ (act & ~lonely[:, None]).astype(float))
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(nok > 0, nstrat / nok, np.nan)
-            v = v * ratio[up][:, None]
+                # untouched upper-stage unit: no strata, contributes nothing
+                ratio = np.where(nstrat == 0, 1.0, np.where(nok > 0, nstrat / nok, np.nan))
+            v = v * ratio[up]
     return (v * mult).sum(axis=0)
 
 

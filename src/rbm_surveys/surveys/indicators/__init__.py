@@ -10,18 +10,19 @@ Public API::
 
 Submodules: ``spec`` (schema, validation), ``derive`` (age groups, weighted quantile groups,
 WG-SS identifier), ``rules`` (numerator/denominator per respondent, don't-know conventions),
-``taylor`` (domain proportions, linearised variances, intervals), ``run``, ``pipeline``,
+``run`` (indicators estimated through ``SurveyDesign``), ``reporting`` (suppression and
+flag rules), ``pipeline``,
 ``forms`` (the four XLSForms), ``simulate`` (synthetic city with known truth).
 """
 
 from __future__ import annotations
 
 from rbm_surveys.surveys.indicators.pipeline import SurveyRun, load_config, run_survey
-from rbm_surveys.surveys.indicators.run import RESULT_COLUMNS, ReportingRules, run_indicators
+from rbm_surveys.surveys.indicators.run import (RESULT_COLUMNS, ReportingRules, make_design,
+                                               run_indicators)
 from rbm_surveys.surveys.indicators.spec import (MISSING_CONVENTIONS, IndicatorSpec, ModuleSpec,
                                                  load_spec, load_specs)
-from rbm_surveys.surveys.indicators.taylor import Design, make_design
 
 __all__ = ["load_spec", "load_specs", "run_indicators", "run_survey", "load_config",
-           "make_design", "Design", "ReportingRules", "RESULT_COLUMNS", "MISSING_CONVENTIONS",
+           "make_design", "ReportingRules", "RESULT_COLUMNS", "MISSING_CONVENTIONS",
            "IndicatorSpec", "ModuleSpec", "SurveyRun"]

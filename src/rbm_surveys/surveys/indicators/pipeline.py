@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.errors import ConfigError, DataError
-from rbm_surveys.surveys.indicators.run import ReportingRules, prepare_frame, run_indicators
+from rbm_surveys.surveys.indicators.run import (ReportingRules, make_design, prepare_frame,
+                                                run_indicators)
 from rbm_surveys.surveys.indicators.spec import ModuleSpec, bundled_spec_paths, load_spec
-from rbm_surveys.surveys.indicators.taylor import make_design
 
 __all__ = ["SurveyRun", "run_survey", "load_config", "run_module"]
 
@@ -213,16 +213,11 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
         frame = frame.assign(_final_weight=base_w)
     frame, _ = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons,
                              kinds=("weighted_quantile_groups",))
-    rake_codes: tuple = ()
-    if residualizers and cfg.get("variance", "calibrated") == "calibrated" and all(
-            getattr(r, "kind", "") == "rake" for r in residualizers):
-        # same projection from sufficient statistics: fast at census scale
-        rake_codes = tuple(c for r in residualizers for c in _margin_codes(r))
     if cfg.get("variance", "calibrated") == "fixed":
         residualizers = ()
         weights_label += " (SEs treat the final weights as fixed)"
     design = make_design(frame, "_final_weight", dcfg.get("strata"), dcfg.get("ids"),
-                         dcfg.get("fpc"), residualizers=residualizers, rake_codes=rake_codes)
+                         dcfg.get("fpc"), calibration=residualizers)
     timings["weight"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -259,14 +254,6 @@ def _with_conventions(spec: ModuleSpec, conventions: dict, path: Any) -> ModuleS
                                       missing_name=f"{name} (set in the run configuration)")
         inds.append(ind)
     return dataclasses.replace(spec, indicators=tuple(inds))
-
-
-def _margin_codes(residualizer: Any) -> tuple:
-    """Category codes per raking margin, from weighting's RakingResidualizer."""
-    codes = getattr(residualizer, "codes", None)
-    if codes is None:  # older layout: ((codes, weights), ...)
-        codes = tuple(c for c, _ in residualizer.margins)
-    return tuple(np.asarray(c, dtype=np.int64) for c in codes)
 
 
 def choice_order(codebook: Any) -> dict[str, list[str]]:

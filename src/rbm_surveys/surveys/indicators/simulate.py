@@ -197,7 +197,7 @@ def true_values(pop: Population, specs=None) -> pd.DataFrame:
     """Every indicator computed on the whole population (weights 1): the known truth."""
     from rbm_surveys.surveys.indicators.run import run_indicators
     from rbm_surveys.surveys.indicators.spec import load_specs
-    from rbm_surveys.surveys.indicators.taylor import make_design
+    from rbm_surveys.surveys.indicators.run import make_design
 
     people = pop.people.assign(_w=1.0)
     res = run_indicators(people, specs or load_specs(), make_design(people, "_w"),

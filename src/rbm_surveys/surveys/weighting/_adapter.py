@@ -60,10 +60,11 @@ def finish(design: Any, weights: np.ndarray, *, residualizer: Any = None,
            repweights: np.ndarray | None = None, report: Any = None,
            new_warnings: list[str] | tuple[str, ...] = ()) -> Any:
     """A new design with the new weights, its residualizer, report and warnings."""
+    allow = bool(new_warnings)       # on_fail="warn" accepted the problems, negative weights too
     if is_replicate(design):
-        new = design.with_weights(weights, repweights)
+        new = design.with_weights(weights, repweights, allow_negative=allow)
     else:
-        new = design.with_weights(weights, calibration=residualizer)
+        new = design.with_weights(weights, calibration=residualizer, allow_negative=allow)
     all_warnings = tuple(getattr(design, "weighting_warnings", ()) or ()) + tuple(new_warnings)
     for name, value in (("weighting_warnings", all_warnings), ("weighting_report", report)):
         try:
