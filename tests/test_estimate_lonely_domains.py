@@ -58,3 +58,21 @@ def test_domain_outside_lonely_stratum_ignores_it(rule):
 def test_fail_still_raises_for_a_domain_touching_the_lonely_stratum():
     with pytest.raises(DesignError, match="T4"):
         _design("fail").mean("y", by="grp")      # R svyby errors too (domain A holds T4)
+
+
+# Lonely SSU at stage 2 (PSU 1 of S2 keeps one SSU), domains by area (R, same data as the
+# oracle's syn3l): svyby(~income, ~area, dsyn3l, svytotal) under each rule. 'average' is
+# NaN in R too: the only stratum within that PSU is lonely.
+SYN3L_SE = {"adjust": [242783.8096823995, 207284.18471893354],
+            "remove": [239497.79518082639, 196580.77087635748],
+            "average": [np.nan, np.nan]}
+
+
+@pytest.mark.parametrize("rule", sorted(SYN3L_SE))
+def test_multistage_domains_with_lonely_ssu_match_r(rule):
+    syn3 = pd.read_csv(DATA.parent / "syn3.csv")
+    syn3l = syn3[~((syn3["stratum"] == "S2") & (syn3["psu"] == 1) & (syn3["ssu"] > 1))]
+    d = SurveyDesign(syn3l, strata="stratum", ids=["psu", "ssu", "hh"], nest=True,
+                     fpc=["N1", "N2", "N3"], lonely_psu=rule)
+    got = d.total("income", by="area")["se"].to_numpy()
+    np.testing.assert_allclose(got, SYN3L_SE[rule], rtol=1e-10)

@@ -158,10 +158,9 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
 def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> list:
     """One module: rule results become coded columns of one design, estimated per dimension.
 
-    Each indicator is a categorical column (its answer categories 0..k−1, k = in the
-    denominator but in no category, missing = outside the denominator: R's ``na.rm``) and
-    each disaggregation a level-coded column (missing = no level), so ``SurveyDesign``
-    gives the domain proportions, SEs, df and intervals directly.
+    Each answer category of an indicator is a 0/1 column (missing outside the denominator:
+    R's ``na.rm``) and each disaggregation a level-coded column (missing = no level), so
+    ``SurveyDesign`` gives the domain proportions, SEs and df directly.
     """
     answers = rules.Answers(data, reasons, spec.missing_codes)
     codes_ = frozenset(c for cs in spec.missing_codes.values() for c in cs)
@@ -175,9 +174,8 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> l
         if ind.kind == "average":
             continue
         res = rules.apply_rule(ind, answers, universe, category_order)
-        k = res.y.shape[1]
-        cat = np.where(res.y.any(axis=1), res.y.argmax(axis=1) if k else 0, k)
-        cols[f"__ind{i}"] = np.where(res.d, cat, np.nan)
+        for j in range(res.y.shape[1]):
+            cols[f"__ind{i}_{j}"] = np.where(res.d, res.y[:, j], np.nan)
         results[ind.id] = (i, res)
     est = _on_frame(design, cols)
     by_names = [None] + [f"__by{j}" for j in range(len(dims) - 1)]
@@ -189,7 +187,7 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> l
         i, res = results[ind.id]
         k = len(res.categories)
         for (name, codes, labels), by in zip(dims, by_names):
-            table = _estimate(est, f"__ind{i}", by, k, len(labels), rr)
+            table = _estimate(est, [f"__ind{i}_{j}" for j in range(k)], by, len(labels), rr)
             components[(ind.id, name)] = table
             dropped = np.bincount(codes[universe & ~res.d & (codes >= 0)], minlength=len(labels))
             parts[ind.id].append(_rows(spec, ind, name, labels, res.categories, table, dropped))
@@ -201,21 +199,29 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> l
     return [f for fs in parts.values() for f in fs]  # in the specification's order
 
 
-def _estimate(design: SurveyDesign, column: str, by: str | None, k: int, n_levels: int,
+def _estimate(design: SurveyDesign, columns: list[str], by: str | None, n_levels: int,
               rr: ReportingRules) -> pd.DataFrame:
-    """Engine proportions of categories 0..k−1 of ``column`` for every level 0..L−1 of ``by``
-    (category-major within level; absent levels as n = 0)."""
-    out = design.proportion(column, by=by, ci=rr.ci, level=rr.level, levels=list(range(k + 1)))
+    """Proportions (means of the 0/1 category columns, R ``svymean``/``svyciprop``) for every
+    level 0..L−1 of ``by``, category-major within level; absent levels as n = 0. The
+    interval is ``ci.proportion_interval`` with the domain's df, as ``proportion`` does."""
+    if not columns:
+        return pd.DataFrame(columns=_ENGINE_COLUMNS)
+    # a mean of 0/1 columns is the proportion with half the score columns of proportion()
+    # (which would also estimate the complement), the cost that matters for calibrated SEs
+    out = design.mean(columns, by=by, ci="t", level=rr.level)
     lev = out[by].to_numpy(dtype="float64").astype(np.int64) if by else np.zeros(len(out), int)
-    cat = out["level"].to_numpy(dtype="float64").astype(np.int64)
-    keep = cat < k
-    idx = pd.MultiIndex.from_arrays([lev[keep], cat[keep]])
-    full = pd.MultiIndex.from_product([range(n_levels), range(k)])
-    table = out.loc[keep, _ENGINE_COLUMNS].set_axis(idx).reindex(full)
+    cat = pd.Index(columns).get_indexer(out["variable"])
+    idx = pd.MultiIndex.from_arrays([lev, cat])
+    full = pd.MultiIndex.from_product([range(n_levels), range(len(columns))])
+    table = out[_ENGINE_COLUMNS].set_axis(idx).reindex(full).reset_index(drop=True)
     table["n"] = table["n"].fillna(0)
     table["n_weighted"] = table["n_weighted"].fillna(0.0)
-    table["ci_method"] = table["ci_method"].fillna(rr.ci)
-    return table.reset_index(drop=True)
+    p, se = table["estimate"].to_numpy(dtype="float64"), table["se"].to_numpy(dtype="float64")
+    table["ci_low"], table["ci_high"] = proportion_interval(
+        rr.ci, p, se**2, table["df"].to_numpy(dtype="float64"),
+        table["n"].to_numpy(dtype="float64"), rr.level)
+    table["ci_method"] = rr.ci
+    return table
 
 
 def _check_variables(frame: pd.DataFrame, spec: ModuleSpec, derived_ready: bool) -> None:
