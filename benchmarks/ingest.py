@@ -30,24 +30,26 @@ import pandas as pd
 N_INT, N_SEL, N_TXT = 150, 100, 50
 
 _CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 kind, path, form = sys.argv[1], sys.argv[2], sys.argv[3]
 if kind == "read_export":
     from rbm_surveys.surveys.io import read_export, read_form
     cb = read_form(form)
-    t = time.perf_counter(); d = read_export(path, cb); secs = time.perf_counter() - t
+    c0 = os.times(); t = time.perf_counter(); d = read_export(path, cb); secs = time.perf_counter() - t
     rows = len(d.main)
 elif kind == "pandas_csv":
     import pandas as pd
-    t = time.perf_counter(); df = pd.read_csv(path, sep=";", dtype=str, engine="pyarrow"); secs = time.perf_counter() - t
+    c0 = os.times(); t = time.perf_counter(); df = pd.read_csv(path, sep=";", dtype=str, engine="pyarrow"); secs = time.perf_counter() - t
     rows = len(df)
 elif kind == "calamine":
     from python_calamine import CalamineWorkbook
-    t = time.perf_counter(); data = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    c0 = os.times(); t = time.perf_counter(); data = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     secs = time.perf_counter() - t; rows = len(data) - 1
+# CPU seconds of all threads: steadier than wall time on a shared machine
+c1 = os.times(); cpu = c1.user + c1.system - c0.user - c0.system
 # VmHWM: this process's peak RSS (ru_maxrss would carry the parent's peak across exec)
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
-print(json.dumps({"secs": secs, "rows": rows, "peak_mb": int(hwm) / 1024}))
+print(json.dumps({"secs": secs, "cpu": cpu, "rows": rows, "peak_mb": int(hwm) / 1024}))
 """
 
 
@@ -143,14 +145,14 @@ def main() -> None:
         stamp.write_text(str(args.rows))
         print(f"generated CSV {args.rows:,} x {df.shape[1]} in {time.perf_counter() - t:.1f}s", flush=True)
     print(f"CSV file: {(tmp / 'export.csv').stat().st_size / 1e6:.0f} MB", flush=True)
-    print(f"\n{'reader':38s} {'rows':>9s} {'seconds':>8s} {'rows/s':>10s} {'peak MB':>8s} "
+    print(f"\n{'reader':38s} {'rows':>9s} {'seconds':>8s} {'cpu s':>7s} {'rows/s':>10s} {'peak MB':>8s} "
           f"{'load 1m':>8s}", flush=True)
     res = {}
 
     def measure(label: str, kind: str, path: Path) -> None:
         r = res[label] = run(kind, path, form)
         # the machine is shared: the 1-minute load average says how comparable runs are
-        print(f"{label:38s} {r['rows']:9,d} {r['secs']:8.2f} {r['rows'] / r['secs']:10,.0f} "
+        print(f"{label:38s} {r['rows']:9,d} {r['secs']:8.2f} {r['cpu']:7.2f} {r['rows'] / r['secs']:10,.0f} "
               f"{r['peak_mb']:8.0f} {os.getloadavg()[0]:8.2f}", flush=True)
 
     measure("read_export csv", "read_export", tmp / "export.csv")
@@ -191,7 +193,7 @@ def modules(n: int, folder: Path | None) -> None:
         print(f"generated 4 module exports x {n:,} in {time.perf_counter() - t:.1f}s", flush=True)
     names = ("tenure", "safety", "participation", "disability")
     print(f"\n{'module':14s} {'read_export s':>14s} {'bare pandas s':>14s} {'ratio':>6s} "
-          f"{'rows/s':>10s} {'load 1m':>8s}", flush=True)
+          f"{'rows/s':>10s} {'cpu ours':>9s} {'cpu bare':>9s} {'load 1m':>8s}", flush=True)
     tot = [0.0, 0.0]
     for m in names:
         ours = run("read_export", folder / f"{m}.csv", folder / f"{m}.xlsx")
@@ -199,7 +201,8 @@ def modules(n: int, folder: Path | None) -> None:
         tot[0] += ours["secs"]
         tot[1] += bare["secs"]
         print(f"{m:14s} {ours['secs']:14.2f} {bare['secs']:14.2f} {ours['secs'] / bare['secs']:6.2f} "
-              f"{ours['rows'] / ours['secs']:10,.0f} {os.getloadavg()[0]:8.2f}", flush=True)
+              f"{ours['rows'] / ours['secs']:10,.0f} {ours['cpu']:9.2f} {bare['cpu']:9.2f} "
+              f"{os.getloadavg()[0]:8.2f}", flush=True)
     print(f"{'all 4':14s} {tot[0]:14.2f} {tot[1]:14.2f} {tot[0] / tot[1]:6.2f}", flush=True)
 
 

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rbm_surveys.surveys._weighting_hooks import WeightingMethods
+
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, check_weights,
                                          factorize_sorted, first_rows, note_negative_weights,
@@ -44,7 +46,7 @@ def _pair(a: np.ndarray, b: np.ndarray, a_count: int | None = None) -> np.ndarra
     return factorize_sorted(key)[0]
 
 
-class SurveyDesign:
+class SurveyDesign(WeightingMethods):
     """A complex survey design for Taylor-linearised estimates.
 
     Parameters
@@ -377,19 +379,3 @@ class SurveyDesign:
                                             type=type, scale=scale, rscales=rscales, mse=mse,
                                             **kw)
 
-    # ------------------------------------------------------------------ weighting hooks
-    def poststratify(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import poststratify
-        return poststratify(self, *a, **k)
-
-    def rake(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import rake
-        return rake(self, *a, **k)
-
-    def calibrate(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import calibrate
-        return calibrate(self, *a, **k)
-
-    def trim(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import trim
-        return trim(self, *a, **k)

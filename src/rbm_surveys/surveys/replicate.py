@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rbm_surveys.surveys._weighting_hooks import WeightingMethods
+
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_column, check_weights, first_rows,
                                          note_negative_weights, numeric_column)
@@ -75,7 +77,7 @@ def hadamard(min_order: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- design
-class ReplicateDesign:
+class ReplicateDesign(WeightingMethods):
     """A design whose variance comes from replicate weights."""
 
     kind = "replicate"
@@ -280,22 +282,6 @@ class ReplicateDesign:
         from rbm_surveys.surveys import estimate
         return estimate.quantile(self, *a, **k)
 
-    # -------------------------------------------------------------- weighting hooks
-    def poststratify(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import poststratify
-        return poststratify(self, *a, **k)
-
-    def rake(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import rake
-        return rake(self, *a, **k)
-
-    def calibrate(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import calibrate
-        return calibrate(self, *a, **k)
-
-    def trim(self, *a: Any, **k: Any) -> Any:
-        from rbm_surveys.surveys.weighting import trim
-        return trim(self, *a, **k)
 
 
 # ---------------------------------------------------------------------------- from a design
