@@ -145,3 +145,42 @@ def test_same_answer_when_rows_shuffled_or_weights_rescaled():
         for c in ("estimate", "se", "ci_low", "ci_high"):
             np.testing.assert_allclose(other[c], base[c], rtol=1e-9, equal_nan=True)
     np.testing.assert_allclose(scaled["n_weighted"], base["n_weighted"] * 7.5, rtol=1e-12)
+
+
+def test_run_survey_estimates_with_the_raking_residuals(tmp_path):
+    """The pipeline hands weighting's raking residualizer to the design: calibrated SEs
+    differ from `variance: fixed` ones, estimates do not."""
+    import yaml
+
+    from rbm_surveys.surveys.indicators.forms import write_form
+    from rbm_surveys.surveys.indicators.pipeline import load_config, run_survey
+    from rbm_surveys.surveys.indicators.simulate import (census_margins, draw_sample,
+                                                         simulate_population, write_kobo_export)
+
+    pop = simulate_population(size=6_000, seed=8, ea_size=100)
+    sample = draw_sample(pop, seed=9, ea_per_stratum=5, per_ea=12, nonresponse=True)
+    export = write_kobo_export(sample, "safety", tmp_path / "safety.csv", 1)
+    form = write_form("safety", tmp_path / "safety.xlsx")
+    (sample.groupby("ea", as_index=False)
+     .agg(stratum=("stratum", "first"), base_weight=("base_weight", "first"))
+     .to_csv(tmp_path / "design.csv", index=False))
+    m = census_margins(pop)
+    margins = {v: {str(c): int(t) for c, t in zip(g["category"], g["population"])}
+               for v, g in m.groupby("variable", sort=False)}
+    (tmp_path / "margins.yaml").write_text(yaml.safe_dump({"margins": margins}))
+    cfg = {"modules": [{"name": "safety", "form": form.name, "export": export.name,
+                        "design": "design.csv"}],
+           "design": {"join": "ea", "weights": "base_weight", "strata": "stratum", "ids": "ea"},
+           "margins": "margins.yaml", "personal": ["respondent_name", "phone"]}
+    (tmp_path / "run.yaml").write_text(yaml.safe_dump(cfg))
+    runs = {}
+    for variance in ("calibrated", "fixed"):
+        c = load_config(tmp_path / "run.yaml")
+        c["variance"] = variance
+        runs[variance] = run_survey(c, write=False).results
+    cal, fixed = runs["calibrated"], runs["fixed"]
+    assert cal["design"].str.contains("calibrated weights").all()
+    assert not fixed["design"].str.contains("calibrated weights").any()
+    np.testing.assert_allclose(cal["estimate"], fixed["estimate"], rtol=1e-12)
+    ok = cal["se"].notna() & (cal["se"] > 0)
+    assert ok.sum() > 10 and (np.abs(cal["se"][ok] / fixed["se"][ok] - 1) > 1e-4).mean() > 0.5

@@ -70,7 +70,8 @@ def _write_form(path: Path) -> None:
 def codebook():
     DATA.mkdir(parents=True, exist_ok=True)
     form = DATA / "form.xlsx"
-    _write_form(form)
+    if not form.exists():  # shipped; rebuilt only when missing
+        _write_form(form)
     return read_form(form)
 
 

@@ -191,25 +191,33 @@ def _without_rows(data: SurveyData, drop: Mapping[str, Iterable[Any]]
     for name, df in tables.items():
         kept = df.index[keep[name]]
         dropped[name] = int((~keep[name]).sum())
-        new_tables[name] = df.loc[kept] if dropped[name] else df
+        new_tables[name] = df[keep[name]] if dropped[name] else df  # filter, not label take
         for store in (new_meta, new_reasons):
             if name in store and dropped[name]:
                 store[name] = store[name].loc[store[name].index.isin(kept)]
     return data.replace(tables=new_tables, meta=new_meta, reasons=new_reasons), dropped
 
 
-def _subtree_hash(data: SurveyData, table: str) -> pd.Series:
-    """Hash of each row's answers plus, order-free, those of its repeat descendants."""
+def _subtree_hash(data: SurveyData, table: str, rows: np.ndarray | None = None) -> pd.Series:
+    """Hash of each row's answers plus, order-free, those of its repeat descendants.
+
+    ``rows`` (boolean mask) limits the work to those rows and their descendants: a row's
+    hash does not depend on other rows, and duplicates are usually a few rows in many.
+    """
     df = data.tables[table]
+    if rows is not None:
+        df = df[rows]
     own = pd.util.hash_pandas_object(df[_answer_columns(df)], index=False).astype("uint64")
     total = own.to_numpy().copy()
     for k, (name, child) in enumerate(data.tables.items()):
         if name == table or "_parent_index" not in child or len(child) == 0:
             continue
         mine = (_parent_tables(child, data.tables) == table).to_numpy(dtype=bool, na_value=False)
+        if rows is not None:
+            mine &= child["_parent_index"].isin(df["_index"]).to_numpy(dtype=bool)
         if not mine.any():
             continue
-        sub = _subtree_hash(data, name)[mine]
+        sub = _subtree_hash(data, name, mine)
         sums = sub.groupby(child.loc[mine, "_parent_index"].to_numpy()).sum()
         # Different multipliers keep equal rows in different repeats apart.
         with np.errstate(over="ignore"):
@@ -447,7 +455,7 @@ def drop_duplicates(data: SurveyData, *, conflicts: str = "exclude") -> SurveyDa
                                       "no duplicate submissions",
                                       {"identical": 0, "conflicting": 0,
                                        "issues": _issues([])}))
-    hashes = _subtree_hash(data, "main")[dup]
+    hashes = _subtree_hash(data, "main", dup.to_numpy(dtype=bool))
     dids = ids[dup]
     distinct = hashes.groupby(dids.to_numpy()).nunique()
     conflicting_ids = distinct.index[distinct > 1]

@@ -265,11 +265,15 @@ def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warni
         return t
     if typ == "select_one" and list_name:
         names = codebook.choice_names(list_name)
-        if s.dtype == _CSV_TEXT and all(str(n).strip() for n in names):
-            # CSV text: one membership pass; when every answer is a choice name the column is
-            # already what _text would give (no blank can be a choice name)
-            known = s.isin(names).to_numpy()
-            if bool(known.sum() == s.notna().sum()):
+        if s.dtype == _CSV_TEXT and len(names) and all(isinstance(n, str) and n.strip() for n in names):
+            # CSV text: one membership pass counted in Arrow; when every answer is a choice
+            # name the column is already what _text would give (no blank is a choice name)
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            arr = s.array.__arrow_array__()
+            hits = pc.sum(pc.is_in(arr, value_set=pa.array(list(names), type=arr.type))).as_py() or 0
+            if hits == len(arr) - arr.null_count:
                 return s.reset_index(drop=True)
         txt = _text(s)
         unknown = txt.notna() & ~txt.isin(names)

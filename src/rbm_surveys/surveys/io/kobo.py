@@ -153,16 +153,22 @@ def _read_arrow(src, sep: str, encoding: str, header: list[str], numeric: dict[s
         if c in numeric and pc.any(pc.is_nan(table.column(i))).as_py():
             # Arrow reads "nan" as a number; the text path reports it as not a number
             raise ValueError(f"NaN text in number column {c}")
-        if numeric.get(c) == "integer":
-            # whole numbers → int64 in one C pass (a safe cast refuses 2.5, NaN, inf: those
-            # columns stay float and coercion keeps them as decimals, as before)
-            try:
-                table = table.set_column(i, c, pc.cast(table.column(i), pa.int64()))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                pass
-    mapping = {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(),
-               pa.int64(): pd.Int64Dtype()}
-    return table.to_pandas(types_mapper=mapping.get)
+    mapping = {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype()}
+    df = table.to_pandas(types_mapper=mapping.get)
+    del table
+    for c in [c for c in header if numeric.get(c) == "integer"]:
+        df[c] = _whole_to_int64(df[c])
+    return df
+
+
+def _whole_to_int64(s: pd.Series) -> pd.Series:
+    """A Float64 column whose values are all whole (and fit int64) as Int64, else unchanged —
+    the text path's ``round() == value`` test, in numpy (a safe Arrow cast took 4x longer)."""
+    na = s.isna().to_numpy()
+    v = s.to_numpy(dtype="float64", na_value=0.0)
+    if not (np.array_equal(np.trunc(v), v) and np.abs(v).max(initial=0.0) < 2.0**63):
+        return s  # 2.5, inf …: coercion keeps the column as decimals and says so
+    return pd.Series(pd.arrays.IntegerArray(v.astype(np.int64), na), index=s.index, name=s.name)
 
 
 def _rewind(src) -> None:
