@@ -1,4 +1,4 @@
-"""Shared fixtures. Test data lives in tests/data (copied from ../shared where needed)."""
+"""Shared fixtures. Test data lives in tests/data (the R oracle is a copy kept in the repo)."""
 
 from pathlib import Path
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rbm_surveys.surveys._weighting_hooks import WeightingMethods
+from rbm_surveys.surveys._verbs import DesignVerbs
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, check_weights,
@@ -46,7 +46,7 @@ def _pair(a: np.ndarray, b: np.ndarray, a_count: int | None = None) -> np.ndarra
     return factorize_sorted(key)[0]
 
 
-class SurveyDesign(WeightingMethods):
+class SurveyDesign(DesignVerbs):
     """A complex survey design for Taylor-linearised estimates.
 
     Parameters
@@ -315,52 +315,7 @@ class SurveyDesign(WeightingMethods):
         note_negative_weights(new, self)
         return new
 
-    # ------------------------------------------------------------------ estimates
-    def mean(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
-             deff: bool | str = False, ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.mean(self, variables, by=by, deff=deff, ci=ci, level=level)
-
-    def total(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
-              deff: bool | str = False, ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.total(self, variables, by=by, deff=deff, ci=ci, level=level)
-
-    def proportion(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
-                   deff: bool | str = False, ci: str = "wald", level: float = 0.95,
-                   levels: Sequence[Any] | None = None) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.proportion(self, variables, by=by, deff=deff, ci=ci, level=level,
-                                   levels=levels)
-
-    def table(self, variables: Any, bys: Sequence[Any] = (None,), statistic: str = "proportion",
-              deff: bool | str = False, ci: str = "wald", level: float = 0.95,
-              levels: Any = None) -> pd.DataFrame:
-        """Several disaggregations at once, e.g. ``bys=[None, "sex", "age", ["sex", "age"]]``:
-        one pass over the rows (see :func:`rbm_surveys.surveys.estimate.table`)."""
-        from rbm_surveys.surveys import estimate
-        return estimate.table(self, variables, bys, statistic=statistic, deff=deff, ci=ci,
-                              level=level, levels=levels)
-
-    def ratio(self, numerator: str | Sequence[str], denominator: str,
-              by: str | Sequence[str] | None = None, ci: str = "wald",
-              level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level,
-                              deff=deff)
-
-    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float] = 0.5,
-                 by: str | Sequence[str] | None = None, rule: str = "math",
-                 ci: str = "mean", level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.quantile(self, variables, quantiles, by=by, rule=rule, ci=ci,
-                                 level=level)
-
-    def var(self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
-            level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.variance(self, variables, by=by, level=level)
-
+    # (estimators and weighting verbs: rbm_surveys.surveys._verbs.DesignVerbs)
     # ------------------------------------------------------------------ replicates
     def replicate(self, type: str = "jk1", *, replicates: int = 50, seed: int | None = None,
                   fay_rho: float = 0.5, mse: bool = False) -> "Any":

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rbm_surveys.surveys._weighting_hooks import WeightingMethods
+from rbm_surveys.surveys._verbs import DesignVerbs
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
 from rbm_surveys.surveys._checks import (as_list, check_column, check_weights, first_rows,
@@ -77,7 +77,7 @@ def hadamard(min_order: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- design
-class ReplicateDesign(WeightingMethods):
+class ReplicateDesign(DesignVerbs):
     """A design whose variance comes from replicate weights."""
 
     kind = "replicate"
@@ -243,45 +243,6 @@ class ReplicateDesign(WeightingMethods):
         return new
 
     # -------------------------------------------------------------- estimates
-    def mean(self, variables: Any, by: Any = None, deff: bool | str = False, ci: str = "wald",
-             level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.mean(self, variables, by=by, deff=deff, ci=ci, level=level)
-
-    def total(self, variables: Any, by: Any = None, deff: bool | str = False, ci: str = "wald",
-              level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.total(self, variables, by=by, deff=deff, ci=ci, level=level)
-
-    def proportion(self, variables: Any, by: Any = None, deff: bool | str = False,
-                   ci: str = "wald", level: float = 0.95, levels: Any = None) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.proportion(self, variables, by=by, deff=deff, ci=ci, level=level,
-                                   levels=levels)
-
-    def table(self, variables: Any, bys: Sequence[Any] = (None,), statistic: str = "proportion",
-              deff: bool | str = False, ci: str = "wald", level: float = 0.95,
-              levels: Any = None) -> pd.DataFrame:
-        """Several disaggregations at once, e.g. ``bys=[None, "sex", "age", ["sex", "age"]]``:
-        one pass over the rows (see :func:`rbm_surveys.surveys.estimate.table`)."""
-        from rbm_surveys.surveys import estimate
-        return estimate.table(self, variables, bys, statistic=statistic, deff=deff, ci=ci,
-                              level=level, levels=levels)
-
-    def ratio(self, numerator: Any, denominator: str, by: Any = None, ci: str = "wald",
-              level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.ratio(self, numerator, denominator, by=by, ci=ci, level=level,
-                              deff=deff)
-
-    def var(self, variables: Any, by: Any = None, level: float = 0.95) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.variance(self, variables, by=by, level=level)
-
-    def quantile(self, *a: Any, **k: Any) -> pd.DataFrame:
-        from rbm_surveys.surveys import estimate
-        return estimate.quantile(self, *a, **k)
-
 
 
 # ---------------------------------------------------------------------------- from a design
