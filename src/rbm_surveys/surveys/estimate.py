@@ -226,7 +226,11 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
                 num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
                 x: np.ndarray, s0: np.ndarray) -> np.ndarray:
     totals = []
-    if design.calibration:
+    raked = None if _DENSE_CALIBRATED_SCORES else _raked_layout(design, w_e)
+    if raked is not None:
+        totals = _raked_totals(vars_, design, w_e, domc, D, num, den_i, d_idx, theta, x, s0,
+                               *raked)
+    elif design.calibration:
         # row-level scores (R passes these to svyrecvar), residualised by each calibration
         cols = vars_.dense(design.n)
         z = cols[:, num] * w_e[:, None]
@@ -255,6 +259,73 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
         active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0)
                   for i, stage in enumerate(design.stages)]
     return taylor_variance(design.stages, totals, design.lonely_psu, active)
+
+
+#: force the row-level (n x K) residualisation of calibrated scores (tests compare paths)
+_DENSE_CALIBRATED_SCORES = False
+
+
+def _raked_layout(design: Any, w_e: np.ndarray | None):
+    """(residualizer, cell layout) when the raked-cell fast path applies, else None.
+
+    It needs a single raking step whose rows have the cell structure of
+    ``RakingResidualizer._cell_layout`` and non-negative base weights; anything else
+    (GREG, post-stratification, several steps, pps) keeps the row-level path."""
+    from rbm_surveys.surveys.weighting.residuals import RakingResidualizer
+
+    cal = design.calibration
+    if (w_e is None or len(cal) != 1 or type(cal[0]) is not RakingResidualizer
+            or design._dcheck is not None or any(st.cluster is None for st in design.stages)):
+        return None
+    rake = cal[0]
+    key = ("raked_layout", id(rake))
+    entry = design._cache.get(key)
+    if entry is None or entry[0] is not rake:    # copied caches: ids may be reused
+        layout = rake._cell_layout()
+        ok = (layout is not None and rake.base.size == design.n
+              and bool(np.all(rake.base >= 0)))
+        # per design & residualizer: the layout, 1/base and P per stage (filled lazily)
+        entry = design._cache[key] = (rake, layout if ok else None, {})
+    return None if entry[1] is None else entry
+
+
+def _raked_totals(vars_: _Vars, design: Any, w_e: np.ndarray, domc: np.ndarray, D: int,
+                  num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
+                  x: np.ndarray, s0: np.ndarray, rake: Any, layout: Any,
+                  cache: dict) -> list[np.ndarray]:
+    """Stage cluster totals of raking-residualised scores without the n x K score matrix.
+
+    The residualised scores are z - base * B[cell] (``RakingResidualizer.cell_adjustment``),
+    B depending only on the per-cell sums of z / base (positive base) and of z (zero base).
+    Those sums, like the cluster sums of z, are linear in the (domain, key) sums of
+    ``_Vars.sums``, so cluster totals = _scores_T(cluster sums) - P @ B with
+    P[cluster, cell] = sum of base over the pair (cached per design and stage)."""
+    ncell, _, _, positive = layout
+    if "inv_base" not in cache:
+        cache["inv_base"] = np.divide(1.0, rake.base, out=np.zeros(design.n), where=positive)
+    inv_base = cache["inv_base"]
+    cell = rake.cell
+
+    def cell_scores(weights: np.ndarray) -> np.ndarray:
+        s = vars_.sums(_keys(domc, ncell, cell), D * ncell, weights,
+                       scratch=True).reshape(-1, D, ncell)
+        return _scores_T(s, num, den_i, d_idx, theta, x)        # (ncell, K)
+
+    y0 = cell_scores(w_e * inv_base)
+    zero = ~positive
+    z0 = cell_scores(np.where(zero, w_e, 0.0)) if zero.any() else np.zeros_like(y0)
+    b = rake.cell_adjustment(y0, z0, layout)
+    totals = []
+    for i, stage in enumerate(design.stages):
+        c = stage.n_clusters
+        s = s0 if i == 0 else vars_.sums(_keys(domc, c, stage.cluster), D * c, w_e,
+                                         scratch=True).reshape(-1, D, c)
+        pk = ("P", i)
+        if pk not in cache:
+            cache[pk] = sp.csr_matrix((np.where(positive, rake.base, 0.0),
+                                       (stage.cluster, cell)), shape=(c, ncell))
+        totals.append(_scores_T(s, num, den_i, d_idx, theta, x) - cache[pk] @ b)
+    return totals
 
 
 def _active_groups(stage: Any, i: int, w_e: np.ndarray | None, domc: np.ndarray | None,

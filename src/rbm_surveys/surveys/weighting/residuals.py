@@ -150,7 +150,8 @@ class RakingResidualizer:
             cats.append(cat)
         positive = self.base > 0
         npos = np.bincount(self.cell[positive], minlength=ncell).astype(float)
-        factors = np.column_stack(self.cell_factors)  # (ncell, margins)
+        # (ncell, margins); factors may list trailing cells no unit falls in
+        factors = np.column_stack(self.cell_factors)[:ncell]
         if np.any((factors[npos > 0] <= 0) | ~np.isfinite(factors[npos > 0])):
             return None
         return ncell, cats, npos, positive
@@ -177,24 +178,38 @@ class RakingResidualizer:
         z0_zero = (sparse.csr_matrix((zero_rows.astype(float), (self.cell, rows)),
                                      shape=(ncell, n)) @ z
                    if zero_rows.any() else np.zeros_like(y0))
+        b = self.cell_adjustment(y0, z0_zero, layout)
+        spread = sparse.csr_matrix((np.where(positive, self.base, 0.0), (rows, self.cell)),
+                                   shape=(n, ncell))
+        return z - spread @ b
+
+    def cell_adjustment(self, y0: np.ndarray, z0: np.ndarray, layout=None) -> np.ndarray:
+        """(cells × k) B such that the residualised scores are ``z - base * B[cell]``
+        (``base`` counted only where positive).
+
+        ``y0[cell]`` is the sum of ``z / base`` over the cell's units with positive base
+        weight, ``z0[cell]`` the sum of ``z`` over its units with zero base weight; the
+        sweeps then run on these cell sums only (see :meth:`_residualize_cells`)."""
+        layout = self._cell_layout() if layout is None else layout
+        ncell, cats, npos, positive = layout
+        y0 = np.asarray(y0, dtype=float)
+        z0 = np.asarray(z0, dtype=float)
+        k = y0.shape[1]
         f = [np.where(np.asarray(fm, float)[:ncell] > 0, np.asarray(fm, float)[:ncell], 1.0)
              for fm in self.cell_factors]
         ncat = [int(codes.max()) + 1 for codes in self.codes]
-        counts = [np.bincount(codes, minlength=k).astype(float) for codes, k in zip(self.codes, ncat)]
+        counts = [np.bincount(codes, minlength=c).astype(float) for codes, c in zip(self.codes, ncat)]
         counts = [np.where(c == 0, 1.0, c) for c in counts]
-        acc = [np.zeros((k, z.shape[1])) for k in ncat]
+        acc = [np.zeros((c, k)) for c in ncat]
         for _ in range(self.sweeps):
             for m in range(len(self.codes)):
                 # sum over the cell's positive units of sum_m' (f_m'/f_m) A_m'[cat_m'(cell)]
                 shift = sum(f[j][:, None] * acc[j][cats[j]] for j in range(len(acc)))
-                per_cell = y0 / f[m][:, None] - npos[:, None] * shift / f[m][:, None] + z0_zero
-                sums = np.zeros((ncat[m], z.shape[1]))
+                per_cell = y0 / f[m][:, None] - npos[:, None] * shift / f[m][:, None] + z0
+                sums = np.zeros((ncat[m], k))
                 np.add.at(sums, cats[m], per_cell)
                 acc[m] += sums / counts[m][:, None]
-        b = sum(f[j][:, None] * acc[j][cats[j]] for j in range(len(acc)))  # (ncell, k)
-        spread = sparse.csr_matrix((np.where(positive, self.base, 0.0), (rows, self.cell)),
-                                   shape=(n, ncell))
-        return z - spread @ b
+        return sum(f[j][:, None] * acc[j][cats[j]] for j in range(len(acc)))  # (ncell, k)
 
 
 def orthonormal_basis(a: np.ndarray, tol: float = 1e-7) -> np.ndarray:
