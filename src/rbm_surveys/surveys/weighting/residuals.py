@@ -198,7 +198,8 @@ class RakingResidualizer:
         f = [np.where(np.asarray(fm, float)[:ncell] > 0, np.asarray(fm, float)[:ncell], 1.0)
              for fm in self.cell_factors]
         ncat = [int(codes.max()) + 1 for codes in self.codes]
-        counts = [np.bincount(codes, minlength=c).astype(float) for codes, c in zip(self.codes, ncat)]
+        counts = [np.bincount(codes, minlength=c).astype(float)
+                  for codes, c in zip(self.codes, ncat)]
         counts = [np.where(c == 0, 1.0, c) for c in counts]
         acc = [np.zeros((c, k)) for c in ncat]
         for _ in range(self.sweeps):
