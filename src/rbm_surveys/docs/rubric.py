@@ -665,7 +665,7 @@ def _find(id_or_path: str | os.PathLike) -> Path:
         for ext in (".yaml", ".yml"):
             if (d / f"{id_or_path}{ext}").is_file():
                 return d / f"{id_or_path}{ext}"
-    known = sorted(p.stem for d in rubric_paths() for p in d.glob("*.y*ml"))
+    known = sorted({p.stem for d in rubric_paths() for p in d.glob("*.y*ml")})
     raise RubricError(f"no rubric with id {str(id_or_path)!r}", key=str(id_or_path),
                       hint=f"shipped rubrics: {', '.join(known) or 'none found'}; or give a "
                       f"path to a .yaml file; extra folders go in ${RUBRIC_PATH_ENV}")
