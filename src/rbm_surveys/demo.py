@@ -139,7 +139,8 @@ def _demo_framework(out_dir: Path, results, summaries) -> None:
     from rbm_surveys.report.safe import safe_frame
 
     safe_frame(table).to_csv(path, index=False, encoding="utf-8")
-    print(f"\nResults framework (UN-Habitat 2020–2023), reporting year {REPORTING_YEAR}:")
+    print(f"\nResults framework (UN-Habitat 2020–2023), reporting year {REPORTING_YEAR} "
+          "(document counts cover the example documents only; survey shares are one city's):")
     for r in table.itertuples(index=False):
         shown = f"{r.value:.1%}" if r.value <= 1 and r.se == r.se else f"{r.value:g}"
         target = "" if r.target != r.target else f" target {r.target:g}"
