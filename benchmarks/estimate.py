@@ -96,16 +96,22 @@ def run_ours(df: pd.DataFrame, reps: int) -> dict:
 
 
 # ------------------------------------------------------------------------------- peers
+def _samplics_domain(df: pd.DataFrame, by) -> np.ndarray | None:
+    """samplics takes one domain array: join several by-columns into one key."""
+    if by is None:
+        return None
+    keys = [by] if isinstance(by, str) else by
+    if len(keys) == 1:
+        return df[keys[0]].to_numpy()
+    return df[keys].astype(str).agg("_".join, axis=1).to_numpy()
+
+
 def samplics_taylor(df: pd.DataFrame) -> None:
     from samplics import PopParam
     from samplics.estimation import TaylorEstimator
     for y in INDICATORS:
         for by in BYS:
-            dom = None
-            if by is not None:
-                keys = [by] if isinstance(by, str) else by
-                dom = df[keys].astype(str).agg("_".join, axis=1).to_numpy() if len(keys) > 1 \
-                    else df[keys[0]].to_numpy()
+            dom = _samplics_domain(df, by)
             est = TaylorEstimator(PopParam.prop, ciprop_method="logit")
             est.estimate(y=df[y].to_numpy(), samp_weight=df["weight"].to_numpy(),
                          stratum=df["stratum"].to_numpy(), psu=df["psu"].to_numpy(),
@@ -122,11 +128,7 @@ def samplics_boot(df: pd.DataFrame, reps: int) -> None:
     rep_w = rep.filter(like="rw_", axis=1).to_numpy()
     for y in INDICATORS:
         for by in BYS:
-            dom = None
-            if by is not None:
-                keys = [by] if isinstance(by, str) else by
-                dom = df[keys].astype(str).agg("_".join, axis=1).to_numpy() if len(keys) > 1 \
-                    else df[keys[0]].to_numpy()
+            dom = _samplics_domain(df, by)
             ReplicateEstimator(RepMethod.bootstrap, PopParam.prop).estimate(
                 y=df[y].to_numpy(), samp_weight=df["weight"].to_numpy(), rep_weights=rep_w,
                 rep_coefs=1 / reps, domain=dom, remove_nan=False)

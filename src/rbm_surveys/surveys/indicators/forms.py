@@ -17,6 +17,13 @@ __all__ = ["LANGUAGES", "MODULES", "write_form", "write_all_forms", "form_rows"]
 LANGUAGES = ("English (en)", "French (fr)", "Spanish (es)")
 VERSION = "2026.1"
 
+def _dont_know_refused(list_name: str, dont_know: bool = True) -> list[tuple[str, ...]]:
+    """The non-answer choices closing a list: the codes cleaning turns into missing reasons."""
+    rows = [(list_name, "dont_know", "Don't know", "Ne sait pas", "No sabe")] if dont_know else []
+    return rows + [(list_name, "refused", "Prefers not to answer", "Préfère ne pas répondre",
+                    "Prefiere no responder")]
+
+
 # (list_name, name, en, fr, es)
 _CHOICES: list[tuple[str, str, str, str, str]] = [
     ("city", "capital", "Capital district", "District de la capitale", "Distrito capital"),
@@ -38,8 +45,7 @@ _CHOICES: list[tuple[str, str, str, str, str]] = [
     ("wg", "lot_of_difficulty", "A lot of difficulty", "Beaucoup de difficultés",
      "Mucha dificultad"),
     ("wg", "cannot_do", "Cannot do it at all", "Ne peut pas du tout", "No puede hacerlo"),
-    ("wg", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("wg", "refused", "Prefers not to answer", "Préfère ne pas répondre", "Prefiere no responder"),
+    *_dont_know_refused("wg"),
     ("tenure_type", "owner", "Owner", "Propriétaire", "Propietario"),
     ("tenure_type", "tenant", "Tenant", "Locataire", "Inquilino"),
     ("tenure_type", "informal", "Lives there without a formal agreement",
@@ -49,23 +55,17 @@ _CHOICES: list[tuple[str, str, str, str, str]] = [
     ("likely", "somewhat_likely", "Somewhat likely", "Assez probable", "Algo probable"),
     ("likely", "unlikely", "Unlikely", "Peu probable", "Poco probable"),
     ("likely", "very_unlikely", "Very unlikely", "Très peu probable", "Muy poco probable"),
-    ("likely", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("likely", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("likely"),
     ("yesno", "yes", "Yes", "Oui", "Sí"),
     ("yesno", "no", "No", "Non", "No"),
-    ("yesno", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("yesno", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("yesno"),
     ("safe", "very_safe", "Very safe", "Très en sécurité", "Muy seguro/a"),
     ("safe", "safe", "Safe", "En sécurité", "Seguro/a"),
     ("safe", "unsafe", "Unsafe", "Pas en sécurité", "Inseguro/a"),
     ("safe", "very_unsafe", "Very unsafe", "Pas du tout en sécurité", "Muy inseguro/a"),
     ("safe", "never_alone", "Never goes out alone after dark",
      "Ne sort jamais seul·e après la tombée de la nuit", "Nunca sale solo/a de noche"),
-    ("safe", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("safe", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("safe"),
     ("place", "home", "At home or someone else's home", "Au domicile ou chez quelqu'un",
      "En casa propia o ajena"),
     ("place", "street", "Street, square or market", "Rue, place ou marché",
@@ -77,24 +77,19 @@ _CHOICES: list[tuple[str, str, str, str, str]] = [
     ("place", "park", "Park or other open public space", "Parc ou autre espace public ouvert",
      "Parque u otro espacio público abierto"),
     ("place", "other", "Somewhere else", "Ailleurs", "Otro lugar"),
-    ("place", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("place", dont_know=False),
     ("say", "not_at_all", "Not at all", "Pas du tout", "Nada"),
     ("say", "very_little", "Very little", "Très peu", "Muy poco"),
     ("say", "some", "Some", "Un peu", "Algo"),
     ("say", "a_lot", "A lot", "Beaucoup", "Mucho"),
     ("say", "great_deal", "A great deal", "Énormément", "Muchísimo"),
-    ("say", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("say", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("say"),
     ("agree", "strongly_disagree", "Strongly disagree", "Pas du tout d'accord",
      "Muy en desacuerdo"),
     ("agree", "disagree", "Disagree", "Pas d'accord", "En desacuerdo"),
     ("agree", "agree", "Agree", "D'accord", "De acuerdo"),
     ("agree", "strongly_agree", "Strongly agree", "Tout à fait d'accord", "Muy de acuerdo"),
-    ("agree", "dont_know", "Don't know", "Ne sait pas", "No sabe"),
-    ("agree", "refused", "Prefers not to answer", "Préfère ne pas répondre",
-     "Prefiere no responder"),
+    *_dont_know_refused("agree"),
 ]
 
 # (type, name, en, fr, es, relevant, constraint)
