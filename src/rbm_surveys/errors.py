@@ -19,6 +19,7 @@ readable line and exit 2, without a traceback.
     ├── WeightingError        weighting that cannot be done as asked
     │   └── ConvergenceError  raking/calibration did not converge, or bounds not met
     ├── DocumentError         a policy document that cannot be read
+    ├── OutputError           a result that cannot be written (full disk, no permission)
     └── UsageError            the API or CLI called with arguments that do not fit
 
 Context is attached on the way up with :meth:`RbmError.at` (compare httpx's
@@ -45,6 +46,7 @@ __all__ = [
     "ConvergenceError",
     "DocumentError",
     "UsageError",
+    "OutputError",
 ]
 
 # Order in which location parts are printed.
@@ -147,3 +149,7 @@ class DocumentError(RbmError):
 
 class UsageError(RbmError):
     code = "RBM500"
+
+
+class OutputError(RbmError):
+    code = "RBM600"
