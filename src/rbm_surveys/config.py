@@ -400,6 +400,7 @@ class RunConfig(ConfigModel):
     reporting: Reporting = Reporting()
     output: str = "results"
     variance: Literal["calibrated", "fixed"] = "calibrated"
+    language: str | None = None  # form language of the labels in the outputs
     conventions: dict[str, Literal[tuple(MISSING_CONVENTIONS)]] = {}  # type: ignore[valid-type]
 
     @field_validator("modules")
