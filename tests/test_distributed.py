@@ -79,7 +79,7 @@ def test_replicate_tables_equal_in_memory(designs, type_, kw):
 
 
 def test_brr_and_fay_equal_in_memory(frame, client):
-    paired = frame.assign(psu=frame["st"] * 100 + frame["psu"] % 2)   # two PSUs per stratum
+    paired = frame.assign(psu=frame["st"] * 100 + np.arange(len(frame)) % 2)   # 2 PSUs a stratum
     kw = dict(weights="w", strata="st", ids="psu")
     mem, dsk = SurveyDesign(paired, **kw), DaskDesign(dd.from_pandas(paired, npartitions=3), **kw)
     for type_, extra in (("brr", {}), ("fay", {"fay_rho": 0.3})):
