@@ -63,6 +63,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
     if mode not in ("w", "wb"):
         raise ValueError("mode must be 'w' or 'wb'")
     path = Path(path)
+    if path.is_dir():
+        raise OutputError("this is a folder, not a file name", file=str(path),
+                          hint=f"give a file name, e.g. {path / 'out.csv'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -152,6 +155,9 @@ class OutputSet:
         self.staging: Path | None = None
 
     def __enter__(self) -> Path:
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise OutputError("this is a file, not a folder for the outputs",
+                              file=str(self.out_dir), hint="give a folder name (--out)")
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=".rbm-staging-", dir=self.out_dir))

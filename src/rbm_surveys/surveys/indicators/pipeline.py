@@ -304,14 +304,19 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
         from rbm_surveys.report.csv import write_results_csv
         from rbm_surveys.report.excel import write_indicator_workbook
 
+        from rbm_surveys.files import OutputSet
+
         t = time.perf_counter()
         out = Path(cfg["output"])
-        out.mkdir(parents=True, exist_ok=True)
-        run.outputs["csv"] = write_results_csv(run.results, out / "indicators.csv")
-        run.outputs["xlsx"] = write_indicator_workbook(run.results, out / "indicators.xlsx",
-                                                       specs=specs, sources=run.sources,
-                                                       weighting=run.weighting,
-                                                       reporting=cfg["reporting"])
+        # both files are staged and swapped in together: a failed or killed run leaves the
+        # previous run's pair, never a mix
+        with OutputSet(out) as staging:
+            write_results_csv(run.results, staging / "indicators.csv")
+            write_indicator_workbook(run.results, staging / "indicators.xlsx", specs=specs,
+                                     sources=run.sources, weighting=run.weighting,
+                                     reporting=cfg["reporting"])
+        run.outputs["csv"] = out / "indicators.csv"
+        run.outputs["xlsx"] = out / "indicators.xlsx"
         totals["write"] = time.perf_counter() - t
     run.timings = totals
     return run
