@@ -84,7 +84,7 @@ _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 ErrorClass = type[RbmError]
 
 
-def check_size(path: str | os.PathLike, kind: str, *, error: ErrorClass = FileFormatError,
+def check_size(path: str | os.PathLike[str], kind: str, *, error: ErrorClass = FileFormatError,
                max_bytes: int | None = None) -> int:
     """Size of the file at ``path``; refused when missing, not a file, or over its limit."""
     p = Path(path)
@@ -106,7 +106,7 @@ def has_dtd(prolog: bytes) -> bool:
     return _DTD.search(prolog) is not None
 
 
-def open_zip(source: str | os.PathLike | Any, kind: str, *, file: str | None = None,
+def open_zip(source: str | os.PathLike[str] | Any, kind: str, *, file: str | None = None,
              error: ErrorClass = FileFormatError) -> zipfile.ZipFile:
     """Open a zip (path or binary file object) for reading after :func:`check_zip`."""
     name = file or str(source)
@@ -240,7 +240,7 @@ def detect_encoding(sample: bytes, *, file: str, complete: bool,
                            f"{best.encoding} as detected — check accented text, or save as UTF-8")
 
 
-def read_yaml(path: str | os.PathLike, *, error: ErrorClass = ConfigError,
+def read_yaml(path: str | os.PathLike[str], *, error: ErrorClass = ConfigError,
               what: str = "configuration file") -> Any:
     """Parse a YAML configuration file safely (see module docstring); ``None`` if empty."""
     p = Path(path)

@@ -53,6 +53,6 @@ def run_progress(args) -> int:
     try:
         table = progress(read_csv_input(args.values), local_targets=local)
     except RbmError as exc:
-        raise exc.at(file=args.values)
+        raise exc.at(file=args.values) from None
     _emit(table, args.out)
     return 0

@@ -52,18 +52,13 @@ class SurveyRun:
 
 def load_config(path: str | Path) -> dict:
     """Read and check a run configuration; paths become absolute."""
-    import yaml
+    from rbm_surveys.safety import read_yaml
 
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise ConfigError("configuration file not found", file=str(path),
-                          hint="give the path of your survey run YAML") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None, hint="fix the YAML syntax") from None
+                          hint="give the path of your survey run YAML")
+    doc = read_yaml(path)  # size, binary, encoding, aliases, syntax: one-line ConfigErrors
     if not isinstance(doc, dict):
         raise ConfigError("the configuration must be a mapping", file=str(path),
                           hint="see docs/indicators.md for an example")

@@ -309,6 +309,9 @@ def load_spec(path: str | Path, *, text: str | None = None) -> ModuleSpec:
         source = Source.of(path, "indicator-spec")
     else:
         source = None
+    from rbm_surveys.safety import parse_yaml
+
+    parse_yaml(text, file=str(path), what="indicator specification")  # aliases, depth
     try:
         root = yaml.compose(text, Loader=_Loader)
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader

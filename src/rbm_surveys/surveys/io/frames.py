@@ -184,11 +184,11 @@ def _text(s: pd.Series) -> pd.Series:
         return s.dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string")
     if s.dtype == object:
         kinds = s.map(type)  # spreadsheets mix numbers and text in one column
-        floats = (kinds == float).to_numpy()
+        floats = (kinds == float).to_numpy()  # noqa: E721 - element-wise, a Series
         out = s.astype("string")
         if floats.any():
             out[floats] = _text(s[floats].astype(float))
-        ints = (kinds == int).to_numpy()
+        ints = (kinds == int).to_numpy()  # noqa: E721 - element-wise, a Series
         if ints.any():
             out[ints] = s[ints].map(str).astype("string")  # any size: no int64 cast
         return _blank_to_na(out, from_csv=False)

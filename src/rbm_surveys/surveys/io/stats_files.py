@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbm_surveys.errors import FileFormatError
 from rbm_surveys.surveys.io.frames import RawTable
 from rbm_surveys.surveys.io.xlsform import DEFAULT_LANGUAGE, MISSING_CODE_COLUMNS, Codebook, _choice_name
 

@@ -185,15 +185,9 @@ def _margin_set_from_mapping(doc: Mapping, source: str | None) -> MarginSet:
 
 
 def _read_yaml(path: Path) -> Any:
-    import yaml
+    from rbm_surveys.safety import read_yaml
 
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None,
-                          hint="fix the YAML syntax") from None
+    return read_yaml(path)
 
 
 def _margin_from_csv(path: Path) -> Margin:

@@ -56,19 +56,14 @@ class WeightingRun:
 
 
 def load_design_config(path: str | Path) -> dict:
-    import yaml
 
     path = Path(path)
     if not path.is_file():
         raise ConfigError("design file not found", file=str(path),
                           hint="give a design.yaml naming the weights/probs columns")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None, hint="fix the YAML syntax") \
-            from None
+    from rbm_surveys.safety import read_yaml
+
+    doc = read_yaml(path)
     if not isinstance(doc, Mapping):
         raise ConfigError("design.yaml must be a mapping", file=str(path))
     unknown = [k for k in doc if k not in CONFIG_KEYS]
