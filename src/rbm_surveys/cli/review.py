@@ -67,7 +67,7 @@ def run_import(args) -> int:
     import pandas as pd
 
     from rbm_surveys.audit import Ledger
-    from rbm_surveys.report.safe import safe_frame
+    from rbm_surveys.files import OutputSet, write_csv
     from rbm_surveys.review import adjudicate, agreement, read_review_workbook
     from rbm_surveys.review.sheets import decisions_to_records
 
@@ -78,9 +78,10 @@ def run_import(args) -> int:
     stats = agreement(decisions)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    safe_frame(decisions).to_csv(out / "decisions.csv", index=False)
-    safe_frame(final).to_csv(out / "final_verdicts.csv", index=False)
-    stats.to_csv(out / "agreement.csv", index=False)
+    with OutputSet(out) as staging:
+        write_csv(decisions, staging / "decisions.csv", lineterminator="\n")
+        write_csv(final, staging / "final_verdicts.csv", lineterminator="\n")
+        write_csv(stats, staging / "agreement.csv", lineterminator="\n")
     ledger = Ledger(args.ledger or out / "ledger.jsonl")
     ledger.extend("review.decision", decisions_to_records(decisions))
     if adjudication is not None:

@@ -155,9 +155,9 @@ def write_review_workbook(verdicts: pd.DataFrame, evidence: list[dict], path: st
     meta.append(["rows", len(table)])
     meta.sheet_state = "hidden"
     wb.active = 1
-    out = Path(path)
-    wb.save(out)
-    return out
+    from rbm_surveys.files import save_workbook
+
+    return save_workbook(wb, Path(path))
 
 
 def read_review_workbook(path: str | Path) -> pd.DataFrame:
@@ -170,12 +170,24 @@ def read_review_workbook(path: str | Path) -> pd.DataFrame:
     from openpyxl.utils.exceptions import InvalidFileException
     from zipfile import BadZipFile
 
+    from rbm_surveys import safety
+
     path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    # size, zip bomb, encryption and DTD/XXE checks before openpyxl inflates anything
+    safety.check_size(path, "workbook")
+    try:
+        with safety.open_zip(path, "workbook", file=str(path)):
+            pass
+    except FileFormatError as exc:
+        raise FileFormatError(f"not a readable .xlsx workbook: {exc.message}", file=path,
+                              key=exc.where.get("key"), hint=exc.hint) from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
         raise InputError("file not found", file=path) from exc
-    except (InvalidFileException, BadZipFile, KeyError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FileFormatError("not a readable .xlsx workbook", file=path,
                               hint="open it in Excel and save it again as .xlsx") from exc
     if "_meta" not in wb.sheetnames or "Verdicts" not in wb.sheetnames:
