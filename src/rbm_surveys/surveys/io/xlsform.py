@@ -156,8 +156,8 @@ def _from_raw_sheets(path: Path) -> Codebook:
         if not typ:
             continue
         if m := _BEGIN.match(typ):
-            path = "/".join([n for _, n in stack] + [name])
-            group_labels[path] = labels
+            group_path = "/".join([n for _, n in stack] + [name])
+            group_labels[group_path] = labels
             if m.group(1) == "repeat":
                 repeats[name] = next((n for k, n in reversed(stack) if k == "repeat"), "main")
             stack.append((m.group(1), name))
