@@ -213,6 +213,7 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
     """
     rr = rules_ or ReportingRules()
     lab = labels or Labels()
+    category_order = {**_derived_order(specs), **(category_order or {})}
     if len(frame) != design.n:
         raise DataError(f"the frame has {len(frame)} rows, the design {design.n}", key="design",
                         hint="build the design from the same respondents (make_design)")
@@ -237,6 +238,18 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
     return out[RESULT_COLUMNS]
 
 
+def _derived_order(specs: list[ModuleSpec]) -> dict[str, list[str]]:
+    """Age groups in age order (``5-17`` before ``18-64``), not in text order."""
+    out = {}
+    for spec in specs:
+        for d in spec.derived:
+            if d["kind"] == "age_groups":
+                b = list(d["breaks"])
+                out[d["name"]] = [f"{lo}-{hi - 1}" for lo, hi in zip(b[:-1], b[1:])] + \
+                    [f"{b[-1]}+"]
+    return out
+
+
 def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> list:
     """Indicators of one repeat group, per member (see :func:`run_indicators`)."""
     import dataclasses
@@ -252,7 +265,7 @@ def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> lis
         raise ConfigError("an average of member-level indicators is not supported",
                           file=spec.path or None, key="indicators",
                           hint="average household- or respondent-level indicators only")
-    when, label = spec.units[unit]
+    when, label, dis = spec.units[unit]
     derived = tuple(d for d in spec.derived if d.get("unit") == unit)
     mframe = member.frame
     w = np.asarray(design.weights)[member.parent]
@@ -261,7 +274,12 @@ def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> lis
     sub = dataclasses.replace(spec, indicators=inds, universe=when, universe_label=label)
     answers = rules.Answers(mframe, member.reasons, spec.missing_codes)
     scope = (evaluate_or_all(when, answers))
-    dis = [v for v in spec.disaggregations if v in mframe]
+    missing = [v for v in dis if v not in mframe]
+    if missing:
+        raise DataError(f"the members of {unit!r} lack disaggregation variable(s) {missing}",
+                        file=spec.path or None, key=f"units.{unit}.disaggregations",
+                        hint="name questions of the repeat, of the main sheet, or derived "
+                             "variables of the unit")
     sub = dataclasses.replace(sub, disaggregations=tuple(dis))
     return _module_rows(sub, mframe, scope, design, member.reasons, rr, category_order, lab,
                         parent=member.parent)
@@ -358,7 +376,7 @@ def _estimate_members(design: SurveyDesign, res, codes: np.ndarray, n_levels: in
             rows += [{"estimate": np.nan, "se": np.nan, "df": np.nan, "n": 0,
                       "n_weighted": 0.0}] * k
             continue
-        r = est.ratio([f"__num{lev}_{j}" for j in range(k)], f"__den{lev}", ci="wald",
+        r = est.ratio([f"__num{lev}_{j}" for j in range(k)], f"__den{lev}", ci="t",
                       level=rr.level)
         for j in range(k):
             rows.append({"estimate": float(r["estimate"].iloc[j]), "se": float(r["se"].iloc[j]),
