@@ -17,7 +17,6 @@ Output tables (fixed columns):
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from rbm_surveys.errors import RbmError, UsageError
+from rbm_surveys.errors import OutputError, RbmError, UsageError
 
 __all__ = ["score_path", "score_paths", "expand_paths", "write_batch", "BatchResult",
            "DOCUMENT_COLUMNS", "FAILURE_COLUMNS", "check_rubrics", "collect", "failure_result"]
@@ -206,20 +205,20 @@ def write_batch(result: BatchResult, out_dir: str | os.PathLike) -> dict[str, Pa
     except OSError as exc:
         raise UsageError(f"cannot write the results ({exc.strerror or exc})", key=str(out),
                          hint="give --out a folder you can write to") from None
+    except OutputError as exc:
+        raise OutputError(f"cannot write the results: {exc.message}", key=str(out),
+                          hint=exc.hint) from None
 
 
 def _write(result: BatchResult, out: Path) -> dict[str, Path]:
-    from rbm_surveys.report.safe import safe_frame
+    from rbm_surveys.files import OutputSet, write_csv, write_jsonl
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = {name: out / name for name in ("verdicts.csv", "evidence.jsonl", "documents.csv",
-                                           "failures.csv", "summary.jsonl")}
-    safe_frame(result.verdicts).to_csv(files["verdicts.csv"], index=False, encoding="utf-8")
-    safe_frame(result.documents).to_csv(files["documents.csv"], index=False, encoding="utf-8")
-    safe_frame(result.failures).to_csv(files["failures.csv"], index=False, encoding="utf-8")
-    for name, rows in (("evidence.jsonl", result.evidence), ("summary.jsonl", result.summaries)):
-        with open(files[name], "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True,
-                                    default=_json_default) + "\n")
-    return files
+    names = ("verdicts.csv", "evidence.jsonl", "documents.csv", "failures.csv", "summary.jsonl")
+    # the five files are staged and swapped in together (rbm_surveys.files.OutputSet)
+    with OutputSet(out) as staging:
+        write_csv(result.verdicts, staging / "verdicts.csv", lineterminator="\n")
+        write_csv(result.documents, staging / "documents.csv", lineterminator="\n")
+        write_csv(result.failures, staging / "failures.csv", lineterminator="\n")
+        write_jsonl(staging / "evidence.jsonl", result.evidence, default=_json_default)
+        write_jsonl(staging / "summary.jsonl", result.summaries, default=_json_default)
+    return {name: out / name for name in names}
