@@ -1055,7 +1055,7 @@ ENACTED by the Parliament of the Republic.
 # ---------------------------------------------------------------------------------------------
 DOCS.append(dict(
     id="sdg_es_reversed", rubric="sdg5a2", language="es", formats=["txt"],
-    damage="reverse",
+    damage="reverse", no_title_block=True,
     notes="From Article 2 on, every line is reversed (right-to-left extraction of a left-to-right text); proxies only stated there are not_determinable, and proxy E cannot be judged not_applicable.",
     text="""
 # LEY DE REFORMA AGRARIA Y TITULACIÓN DE TIERRAS — Ley N.° 1715

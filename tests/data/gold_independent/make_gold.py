@@ -404,6 +404,38 @@ def subset_fonts(docs: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------- labels
+# Headings that introduce a table of contents, a reference list or a list of bodies consulted:
+# every list item under them is a decoy region (never support). Written for this gold set.
+DECOY_HEADINGS = (
+    "sommaire", "contents", "table des matières", "فهرس", "bibliograph", "references",
+    "référence", "参考文献", "规范性引用", "征求意见", "consult", "personnes publiques associées",
+    "الجهات", "stakeholders", "المراجع", "institutions consulted",
+)
+TEMPLATE_MARKERS = ("not applicable", "no aplica", "n/a", "não se aplica", "لا ينطبق")
+
+
+def auto_decoy_quotes(doc: dict) -> list[str]:
+    """Decoy regions read off the structure of a text: its title and title-block paragraph,
+    items listed under a contents / references / consultation heading, and template rows."""
+    out: list[str] = []
+    blocks = parse(doc["text"])
+    under_decoy = False
+    for i, (kind, payload, dmg) in enumerate(blocks):
+        if dmg:
+            continue
+        if kind == "title":
+            out.append(payload)
+            if blocks[i + 1][0] == "p" and not doc.get("no_title_block"):
+                out.append(blocks[i + 1][1])  # the title block (issuer, ministry, dates)
+        if kind == "h":
+            under_decoy = any(k in payload.lower() for k in DECOY_HEADINGS)
+        elif kind == "list" and under_decoy:
+            out += payload
+        elif kind == "table":
+            out += [" | ".join(r) for r in payload if any(m in " ".join(r).lower() for m in TEMPLATE_MARKERS)]
+    return out
+
+
 def file_name(unit: str, fmt: str) -> str:
     return f"{unit}.{fmt}"
 
@@ -436,7 +468,9 @@ def label_rows(doc: dict, rubric_criteria: dict[str, list[str]]) -> list[dict]:
             if doc.get("standards_unreadable"):
                 row["standards_unreadable"] = [dict(s) for s in doc["standards_unreadable"]]
         row["decoys"] = list(doc.get("decoys", []))
-        row["decoy_quotes"] = list(doc.get("decoy_quotes", []))
+        quotes = list(doc.get("decoy_quotes", []))
+        quotes += [q for q in auto_decoy_quotes(doc) if q not in quotes]
+        row["decoy_quotes"] = quotes
         if doc.get("damage"):
             row["damage"] = doc["damage"]
         if doc.get("notes"):
@@ -481,7 +515,7 @@ def check_docs(docs: list[dict]) -> None:
         if (d["rubric"], d["language"], tuple(d["formats"])) != p[1:]:
             raise SystemExit(f"{d['id']}: rubric/language/formats differ from PLAN {p}")
         for q in d.get("decoy_quotes", []):
-            if q not in d["text"]:
+            if q not in d["text"] and q.strip("| ") not in d["text"]:
                 raise SystemExit(f"{d['id']}: decoy quote not in text: {q!r}")
 
 
