@@ -308,7 +308,7 @@ def format_report(s: dict, details: bool = False) -> str:
     ]
 
     def line(name: str, me: dict, mb: dict) -> str:
-        return (f"{name:44} {me["n"]:>4} | {me['exact']:.2f} {_ci(me['exact_ci']):>14} "
+        return (f"{name:44} {me['n']:>4} | {me['exact']:.2f} {_ci(me['exact_ci']):>14} "
                 f"{me['kappa']:>6.2f} {_ci(me['kappa_ci']):>14} | {mb['exact']:>14.2f} "
                 f"{mb['kappa']:>6.2f}")
 
