@@ -59,7 +59,10 @@ def norm(text: str) -> str:
     """NFKC, case-folded, table bars and bullets removed, whitespace collapsed."""
     t = unicodedata.normalize("NFKC", text).casefold()
     t = re.sub(r"[|•\u00ad]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    t = re.sub(r"\s+", " ", t).strip()
+    # a line break inside Chinese text becomes a space in some extractions: drop spaces
+    # next to CJK characters
+    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])", "", t)
 
 
 def in_decoy(match: str, passage: str, quotes: list[str]) -> bool:

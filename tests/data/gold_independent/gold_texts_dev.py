@@ -1119,3 +1119,59 @@ Artigo 31. Comissões de terras. Durante a discussão na especialidade foi propo
     ],
     notes="proxy_a partial: joint titling optional. proxy_c partial: equal inheritance limited to urban zones.",
 ))
+
+# ---------------------------------------------------------------------------------------------
+# Added after the draw (make_gold.SUPPLEMENT): a Russian text for the dev half.
+DOCS.append(dict(
+    id="ndc_ru_gorodskie_mery", rubric="ndc_urban", language="ru", formats=["docx"],
+    text="""
+# Определяемый на национальном уровне вклад Республики Каспия (обновление 2022 года)
+
+Министерство природных ресурсов и охраны окружающей среды. Государственный комитет по гидрометеорологии.
+
+## 1. Климатические риски в городах
+
+В апреле 2021 года наводнение в городе Каспийск затронуло 18 000 жителей и разрушило 640 домов; волны жары в Каспийске и Нарыне за последнее десятилетие стали вдвое чаще.
+
+## 2. Смягчение
+
+Города играют важную роль в сокращении выбросов.
+
+Доля возобновляемых источников в производстве электроэнергии составит 15 % к 2030 году.
+
+Настоящий документ не содержит мер в секторе транспорта.
+
+## 3. Адаптация
+
+В городах Каспийск и Нарын к 2030 году будет построено 25 км ливневой канализации и озеленено 300 га городских территорий.
+
+К 2028 году из самовольной застройки в пойме реки в Каспийске будут переселены 1 200 семей.
+
+К 2025 году градостроительные нормы будут изменены: в городах запрещается застройка в зонах затопления, обозначенных на картах риска.
+
+Программа повторного использования сточных вод может быть рассмотрена в будущем.
+
+Местные органы власти будут привлекаться к реализации вклада.
+
+Потребность городов в финансировании адаптации оценивается в 220 млн долларов США; средства будут запрашиваться в Адаптационном фонде.
+
+## Перечень консультируемых организаций
+
+- Министерство энергетики и водных ресурсов
+- Ассоциация городов Каспии
+- Комитет по делам женщин и семьи
+""",
+    expected=dict(
+        urban_mitigation="partial", urban_mitigation_challenges="absent", urban_adaptation="present",
+        urban_adaptation_challenges="present", urban_hazards="present", urban_finance="present",
+        urban_gender="absent", multilevel_governance="partial", housing_informal="present",
+        urban_planning="present", sector_energy="partial", sector_transport="absent",
+        sector_waste="absent", sector_infrastructure="present", sector_water="absent",
+    ),
+    decoys=["negation", "hypothetical", "consultation_list", "ministry_names", "title_block"],
+    decoy_quotes=[
+        "Настоящий документ не содержит мер в секторе транспорта.",
+        "Программа повторного использования сточных вод может быть рассмотрена в будущем.",
+    ],
+    notes="Russian: labelled from content. sector_energy partial: national target. urban_mitigation partial: a mention only.",
+))

@@ -1040,3 +1040,49 @@ DOCS.append(dict(
     ],
     notes="proxy_e not_applicable: the text does not recognise customary tenure. proxy_f partial: an 'appropriate proportion' of women, no number.",
 ))
+
+# ---------------------------------------------------------------------------------------------
+# Added after the draw (make_gold.SUPPLEMENT): a Portuguese text for the test half.
+DOCS.append(dict(
+    id="dec_pt_autarquias", rubric="decentralization_basic_services", language="pt", formats=["pdf"],
+    text="""
+# Lei n.º 73/2021 — Regime jurídico das autarquias locais
+
+Assembleia Nacional. Ministério da Coesão Territorial. Associação Nacional de Municípios.
+
+## Índice
+
+- Capítulo I — Princípios gerais ........ 1
+- Capítulo IV — Concessões e parcerias com o setor privado ........ 17
+
+## Capítulo I — Princípios gerais
+
+Artigo 2.º As autarquias locais são pessoas coletivas territoriais dotadas de órgãos representativos próprios e gozam de autonomia administrativa, financeira e patrimonial, nos termos da Constituição.
+
+Artigo 3.º A descentralização administrativa obedece ao princípio da subsidiariedade.
+
+Artigo 5.º A assembleia municipal e a câmara municipal são eleitas por sufrágio universal, direto e secreto dos cidadãos recenseados no município. Cada município aprova anualmente um orçamento participativo, com um montante não inferior a 1 % da despesa de investimento, decidido por votação dos munícipes.
+
+## Capítulo II — Finanças locais
+
+Artigo 18.º O Fundo de Equilíbrio Financeiro corresponde a 19,5 % da média aritmética simples da receita dos impostos sobre o rendimento e do imposto sobre o valor acrescentado, e é distribuído entre os municípios segundo critérios de população, área e equidade.
+
+## Capítulo III — Serviços básicos
+
+Artigo 25.º Os municípios asseguram, até 2030, o abastecimento público de água a 95 % da população residente e a recolha de resíduos urbanos em todas as freguesias.
+
+Artigo 26.º A presente lei não estabelece tarifários sociais para os serviços municipais.
+
+Artigo 27.º Poderá vir a ser regulada, por diploma próprio, a concessão de serviços municipais a entidades privadas.
+""",
+    expected=dict(
+        dec_local_democracy="present", dec_subsidiarity="partial", dec_legal_autonomy="present",
+        dec_financial_resources="present", abs_universal_access="present",
+        abs_affordability="absent", abs_partnerships="absent",
+    ),
+    decoys=["table_of_contents", "negation", "hypothetical", "council_names", "ministry_names", "title_block"],
+    decoy_quotes=[
+        "A presente lei não estabelece tarifários sociais para os serviços municipais.",
+        "Poderá vir a ser regulada, por diploma próprio, a concessão de serviços municipais a entidades privadas.",
+    ],
+))
