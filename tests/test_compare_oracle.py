@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from rbm_surveys.surveys.association import chisq_test, ttest
-from rbm_surveys.surveys.compare import change_between_rounds, contrast, joint, panel_change
+from rbm_surveys.surveys.compare import (change_between_rounds, contrast, joint_estimates,
+                                          panel_change)
 from rbm_surveys.surveys.design import SurveyDesign
 from rbm_surveys.surveys.models import glm, predicted_means
 from rbm_surveys.surveys.weighting import rake
@@ -133,7 +134,7 @@ def _translate(spec, to_ours):
 def test_covariance_and_contrasts_match_r(designs, case):
     name, dname, stat, variables, by, den, lin, nl = case
     design = designs[dname]
-    est = joint(design, stat, variables, by=by, denominator=den)
+    est = joint_estimates(design, stat, variables, by=by, denominator=den)
     n_vars = 1 if isinstance(variables, str) else len(variables)
     names = [r_name(lab, stat, n_vars) for lab in est.labels]
     to_ours = dict(zip(names, est.labels))
@@ -165,7 +166,7 @@ def test_covariance_and_contrasts_match_r(designs, case):
 def test_replicate_parity_of_levels_equals_parity_of_indicators(designs):
     """R mislabels factor-level replicates in svyby (see make_reference.R); ours agree with
     the 0/1-indicator route R gets right."""
-    est = joint(designs["rclus1"], "proportion", "sch.wide", by="stype")
+    est = joint_estimates(designs["rclus1"], "proportion", "sch.wide", by="stype")
     got = contrast(est, {"parity": ("ratio", "stype=H:sch.wide=Yes",
                                     "stype=E:sch.wide=Yes")}).iloc[0]
     close(got["estimate"], pick(ref("rclus1.yes.nl.est"), "parity"))
@@ -173,7 +174,7 @@ def test_replicate_parity_of_levels_equals_parity_of_indicators(designs):
 
 
 def test_contrast_p_value_and_interval_use_t_with_design_df(designs):
-    est = joint(designs["dclus2"], "mean", "api00", by="stype")
+    est = joint_estimates(designs["dclus2"], "mean", "api00", by="stype")
     got = contrast(est, {"d": {"stype=E:api00": 1, "stype=H:api00": -1}}).iloc[0]
     from scipy import stats
     t = got["estimate"] / got["se"]

@@ -4,7 +4,7 @@ Monitoring asks two questions of every indicator: *is the gap between groups rea
 *did it change since the baseline*. Both need the standard error of a difference, hence the
 covariance of the estimates involved:
 
-* :func:`joint` estimates means, totals, proportions or ratios across domains and
+* :func:`joint_estimates` estimates means, totals, proportions or ratios across domains and
   variables together with their covariance matrix (:class:`Estimates`). Taylor designs:
   from the joint PSU-level influence functions (same strata, PSUs, fpc, lonely-PSU rule
   and calibration residuals as the SEs, so ``diag(vcov) == se**2``); replicate designs:
@@ -12,7 +12,7 @@ covariance of the estimates involved:
 * :func:`contrast` any linear combination (R ``svycontrast``), or a ratio of two linear
   combinations by the delta method (parity index women/men, ratio of shares); replicate
   designs evaluate the ratio on every replicate, as R does when replicates are kept.
-* :func:`gaps` the difference of every domain to a reference group, with its CI and a
+* :func:`gaps_to_reference` the difference of every domain to a reference group, with its CI and a
   significance flag, ready to sit beside a disaggregation table.
 * :func:`change_between_rounds` two independent rounds from their tidy estimate frames;
   :func:`panel_change` two rounds revisiting the same PSUs (covariance through common PSUs).
@@ -37,7 +37,7 @@ from rbm_surveys.errors import DataError, UsageError
 from rbm_surveys.surveys.covariance import replicate_covariance, taylor_covariance
 from rbm_surveys.surveys.estimate import RESULT_COLUMNS, linearise
 
-__all__ = ["Estimates", "joint", "contrast", "gaps", "change_between_rounds", "panel_change",
+__all__ = ["Estimates", "joint_estimates", "contrast", "gaps_to_reference", "change_between_rounds", "panel_change",
            "CONTRAST_COLUMNS", "CHANGE_COLUMNS", "GAP_COLUMNS"]
 
 #: columns of :func:`contrast`
@@ -46,7 +46,7 @@ CONTRAST_COLUMNS = ["contrast", "estimate", "se", "ci_low", "ci_high", "df", "t"
 #: columns of :func:`change_between_rounds` after the key columns
 CHANGE_COLUMNS = ["estimate_a", "se_a", "estimate_b", "se_b", "change", "se", "ci_low",
                   "ci_high", "df", "t", "p_value", "significant", "assumption"]
-#: columns :func:`gaps` adds to the estimate rows
+#: columns :func:`gaps_to_reference` adds to the estimate rows
 GAP_COLUMNS = ["reference", "gap", "gap_se", "gap_ci_low", "gap_ci_high", "gap_df", "gap_t",
                "gap_p_value", "gap_significant"]
 
@@ -104,7 +104,7 @@ def _labels(frame: pd.DataFrame) -> list[str]:
     return out
 
 
-def joint(design: Any, statistic: str, variables: Any, by: Any = None,
+def joint_estimates(design: Any, statistic: str, variables: Any, by: Any = None,
           denominator: str | None = None, levels: Sequence[Any] | None = None) -> Estimates:
     """Estimates and their covariance matrix (R ``svyby(..., covmat=TRUE)`` + ``vcov``).
 
@@ -224,7 +224,7 @@ def _test_frame(value: np.ndarray, se: np.ndarray, df: np.ndarray, level: float,
                          "significant": p < 1 - level})
 
 
-def gaps(est: Estimates, by: str, reference: Any, level: float = 0.95) -> pd.DataFrame:
+def gaps_to_reference(est: Estimates, by: str, reference: Any, level: float = 0.95) -> pd.DataFrame:
     """Each estimate's gap to the reference group of ``by`` (estimate - reference).
 
     Rows are matched on everything else (variable, level, other by-columns); the reference
@@ -237,7 +237,8 @@ def gaps(est: Estimates, by: str, reference: Any, level: float = 0.95) -> pd.Dat
                          "estimate with by= including this column first")
     values = table[by].astype(str)
     if str(reference) not in set(values):
-        close = difflib.get_close_matches(str(reference), sorted(set(values)), n=3)
+        close = ([v for v in sorted(set(values)) if v.casefold() == str(reference).casefold()]
+                 or difflib.get_close_matches(str(reference), sorted(set(values)), n=3))
         raise UsageError(f"reference group {reference!r} is not a value of {by!r}", key=by,
                          hint=f"did you mean {close[0]!r}?" if close else
                          f"values: {', '.join(sorted(set(values))[:10])}")
@@ -398,7 +399,7 @@ def panel_change(design_a: Any, design_b: Any, statistic: str, variables: Any,
     sd = SurveyDesign(stacked, weights="_weight", strata=design_a.strata_columns or None,
                       ids=design_a.id_columns or None, fpc=design_a.fpc_spec or None,
                       nest=design_a.nest, lonely_psu=design_a.lonely_psu)
-    est = joint(sd, statistic, variables, by=["_round"] + by_cols, denominator=denominator,
+    est = joint_estimates(sd, statistic, variables, by=["_round"] + by_cols, denominator=denominator,
                 levels=levels)
     t = est.table
     keys = [c for c in t.columns if c in by_cols] + ["variable", "level"]

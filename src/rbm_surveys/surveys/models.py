@@ -98,17 +98,25 @@ def _irls(x: np.ndarray, y: np.ndarray, w: np.ndarray, family: str,
     dev_old = deviance(mu)
     for _ in range(maxit):
         var = mu * (1 - mu)
+        if not np.all(var[w > 0] > 1e-300):
+            break                        # fitted probabilities of exactly 0 or 1
         z = eta + (y - mu) / var
         work = w * var
         ww = np.sqrt(work)
-        beta = np.linalg.lstsq(x * ww[:, None], z * ww, rcond=None)[0]
+        try:
+            beta = np.linalg.lstsq(x * ww[:, None], z * ww, rcond=None)[0]
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(beta)):
+            break
         eta = x @ beta
         mu = special.expit(eta)
         dev = deviance(mu)
         if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
             return beta, mu, work
         dev_old = dev
-    raise ConvergenceError(f"the logistic model did not converge in {maxit} iterations",
+    raise ConvergenceError("the logistic model did not converge (fitted probabilities reach "
+                           f"0 or 1, or {maxit} iterations passed)",
                            hint="check for separation (a group where the outcome is always "
                                 "0 or 1) or simplify the model")
 
@@ -117,6 +125,7 @@ def _frames(design: Any, formula: str) -> tuple[Any, np.ndarray, np.ndarray, np.
     """(model spec, X of used rows, y of used rows, used-row mask) via formulaic."""
     try:
         from formulaic import model_matrix
+        from formulaic.errors import FormulaicError
     except ImportError as exc:  # pragma: no cover - formulaic is a dependency
         raise UsageError("models need the formulaic package", key="formula",
                          hint="pip install formulaic") from exc
@@ -125,7 +134,7 @@ def _frames(design: Any, formula: str) -> tuple[Any, np.ndarray, np.ndarray, np.
     data = design.data.reset_index(drop=True)
     try:
         mm = model_matrix(formula, data, na_action="drop")
-    except Exception as exc:  # formulaic raises its own errors for unknown names
+    except (FormulaicError, ValueError, TypeError, KeyError) as exc:
         names = [str(c) for c in data.columns]
         bad = [tok for tok in formula.replace("~", " ").replace("+", " ").replace("*", " ")
                .replace(":", " ").split() if tok.strip("`") not in names
