@@ -67,6 +67,17 @@ def _quote(name: str) -> str:
     return name if name.isidentifier() else f"`{name}`"
 
 
+def _wls(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least squares: normal equations (one pass over the rows), or a QR-based
+    least-squares solve when X'WX is ill-conditioned (R ``glm.fit`` always uses QR)."""
+    xw = x * w[:, None]
+    xtx = xw.T @ x
+    if np.linalg.cond(xtx) < 1e8:
+        return np.linalg.solve(xtx, xw.T @ y)
+    sw = np.sqrt(w)
+    return np.linalg.lstsq(x * sw[:, None], y * sw, rcond=None)[0]
+
+
 def _irls(x: np.ndarray, y: np.ndarray, w: np.ndarray, family: str,
           start: np.ndarray | None = None, epsilon: float = 1e-8,
           maxit: int = 25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -79,9 +90,7 @@ def _irls(x: np.ndarray, y: np.ndarray, w: np.ndarray, family: str,
     with (mu before its update), which R keeps for ``cov.unscaled`` and the scores; they
     differ from the converged ones by the last step's change, ~1e-6 relative in SEs."""
     if family == "gaussian":
-        sw = np.sqrt(w)
-        beta = np.linalg.lstsq(x * sw[:, None], y * sw, rcond=None)[0]
-        return beta, x @ beta, w
+        return (beta := _wls(x, y, w)), x @ beta, w
 
     def deviance(mu: np.ndarray) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -102,9 +111,8 @@ def _irls(x: np.ndarray, y: np.ndarray, w: np.ndarray, family: str,
             break                        # fitted probabilities of exactly 0 or 1
         z = eta + (y - mu) / var
         work = w * var
-        ww = np.sqrt(work)
         try:
-            beta = np.linalg.lstsq(x * ww[:, None], z * ww, rcond=None)[0]
+            beta = _wls(x, z, work)
         except np.linalg.LinAlgError:
             break
         if not np.all(np.isfinite(beta)):
@@ -172,7 +180,10 @@ def glm(design: Any, formula: str, family: str = "gaussian",
         raise DataError("a logistic model needs an outcome between 0 and 1",
                         key="formula", hint="code the outcome as 0/1")
     terms = [str(t) for t in spec.column_names]
-    rank = np.linalg.matrix_rank(x * np.sqrt(np.maximum(w, 0))[:, None])
+    xtx = (x * np.maximum(w, 0)[:, None]).T @ x
+    scale = np.sqrt(np.maximum(np.diag(xtx), 1e-300))
+    eig = np.linalg.eigvalsh(xtx / np.outer(scale, scale))     # rank of the scaled X'WX
+    rank = int(np.sum(eig > 1e-12 * max(eig.max(), 1e-300)))
     if rank < x.shape[1]:
         raise DataError(f"the model matrix has rank {rank} for {x.shape[1]} terms "
                         "(collinear or empty terms)", key="formula",
