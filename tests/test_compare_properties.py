@@ -185,3 +185,21 @@ def test_logistic_separation_is_a_convergence_error(designs):
     d = SurveyDesign(data, weights="pw", ids="dnum", fpc="fpc")
     with pytest.raises(RbmError, match="converge"):
         glm(d, "sep ~ api00", family="quasibinomial")
+
+
+def test_change_between_rounds_of_indicator_tables():
+    """Indicator tables (run_indicators) are matched on indicator x disaggregation x level;
+    bookkeeping columns that differ between rounds (source, n_dropped) do not split rows."""
+    base = pd.DataFrame({"module": "m", "indicator": ["trust", "trust", "safe"],
+                         "disaggregation": ["overall", "sex=F", "overall"],
+                         "level": ["yes", "yes", "yes"], "estimate": [0.5, 0.4, 0.7],
+                         "se": [0.03, 0.04, 0.02], "df": [40.0, 40.0, 40.0],
+                         "source": "2019.xlsx", "n_dropped": [0, 1, 2]})
+    follow = base.assign(estimate=[0.6, 0.55, 0.69], se=[0.03, 0.05, 0.02], df=[38.0] * 3,
+                         source="2022.xlsx", n_dropped=[3, 0, 0])
+    out = change_between_rounds(base, follow.iloc[::-1])
+    assert list(out["indicator"]) == ["trust", "trust", "safe"]
+    np.testing.assert_allclose(out["change"], [0.1, 0.15, -0.01], atol=1e-12)
+    np.testing.assert_allclose(out["se"], np.sqrt([0.0018, 0.0041, 0.0008]), rtol=1e-12)
+    assert (out["df"] == 78).all()
+    assert list(out["significant"]) == [True, True, False]

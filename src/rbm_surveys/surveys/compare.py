@@ -46,6 +46,8 @@ CONTRAST_COLUMNS = ["contrast", "estimate", "se", "ci_low", "ci_high", "df", "t"
 #: columns of :func:`change_between_rounds` after the key columns
 CHANGE_COLUMNS = ["estimate_a", "se_a", "estimate_b", "se_b", "change", "se", "ci_low",
                   "ci_high", "df", "t", "p_value", "significant", "assumption"]
+#: key columns of an indicator table (``run_indicators``) matched between rounds
+INDICATOR_KEYS = ["module", "indicator", "disaggregation", "level"]
 #: columns :func:`gaps_to_reference` adds to the estimate rows
 GAP_COLUMNS = ["reference", "gap", "gap_se", "gap_ci_low", "gap_ci_high", "gap_df", "gap_t",
                "gap_p_value", "gap_significant"]
@@ -291,7 +293,8 @@ def change_between_rounds(estimates_a: pd.DataFrame, estimates_b: pd.DataFrame,
     as separate strata, where R's ``svycontrast`` gives the same SE), normal if either is
     infinite. ``df`` overrides (one number, or one per round, e.g. each design's degf);
     by default the frames' ``df`` column (infinite for ``ci="wald"`` frames).
-    ``on``: key columns (default: ``variable``, ``level`` and every by-column). Rows of one
+    ``on``: key columns (default: ``variable``, ``level`` and every by-column; for indicator
+    tables from ``run_indicators``: module, indicator, disaggregation, level). Rows of one
     round with no partner in the other are an error. For PSUs revisited in both rounds use
     :func:`panel_change`.
     """
@@ -300,7 +303,11 @@ def change_between_rounds(estimates_a: pd.DataFrame, estimates_b: pd.DataFrame,
             raise UsageError(f"{name} must be a tidy estimate frame (estimate, se columns)",
                              key=name, hint="pass the result of design.mean/proportion/... "
                                             "or run_indicators")
-    if on is None:
+    if on is None and {"indicator", "level"} <= set(estimates_a.columns):
+        # indicator tables (run_indicators): one row per indicator x disaggregation x level
+        on = [c for c in INDICATOR_KEYS if c in estimates_a.columns
+              and c in estimates_b.columns]
+    elif on is None:
         on = [c for c in estimates_a.columns if c not in RESULT_COLUMNS
               and c not in ("label", "warning", "quantile", "indicator_value")]
         on = ["variable", "level"] + [c for c in on if c not in ("variable", "level")]
