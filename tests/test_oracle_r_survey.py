@@ -112,7 +112,7 @@ def _term_frame(design, r_code):
     if m:
         var, by, fun = m.groups()
         if _is_factor(design, var):
-            t = design.proportion(var, by=by)
+            t = design.proportion(var, by=by, ci="wald")  # R svymean: Wald interval
             t["term"] = t[by].astype(str) + ":" + var + t["level"].astype(str)
         else:
             t = (design.mean if fun == "svymean" else design.total)(var, by=by, deff=True)

@@ -33,10 +33,7 @@ class Domains:
 def domains_of(design: Any, by: str | Sequence[str] | None) -> Domains:
     """Integer-coded domains, cached on the (immutable) design per by-specification."""
     by_cols = [str(b) for b in as_list(by)]
-    key = ("dom", tuple(by_cols))
-    if key not in design._cache:
-        design._cache[key] = _make_domains(design, by_cols)
-    return design._cache[key]
+    return design.memo(("dom", tuple(by_cols)), lambda: _make_domains(design, by_cols))
 
 
 def _make_domains(design: Any, by_cols: list[str]) -> Domains:
@@ -65,9 +62,7 @@ def _make_domains(design: Any, by_cols: list[str]) -> Domains:
 
 def levels_of(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
     key = ("levels", name, None if levels is None else tuple(levels))
-    if key not in design._cache:
-        design._cache[key] = _make_levels(design, name, levels)
-    return design._cache[key]
+    return design.memo(key, lambda: _make_levels(design, name, levels))
 
 
 def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
