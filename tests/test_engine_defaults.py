@@ -207,3 +207,50 @@ def test_with_columns_invalidates_only_what_it_replaces():
     assert list(got["level"]) == [False, True] and (got["n"] == len(DATA)).all()
     np.testing.assert_allclose(got["estimate"].iloc[1], np.average(DATA["w"] > 100,
                                                                    weights=DATA["w"]))
+
+
+# ------------------------------------------------------------------ design-level reuse
+def _fresh(frame: pd.DataFrame, **kw) -> SurveyDesign:
+    return SurveyDesign(frame, weights="w", strata="stratum", ids="psu", lonely_psu="adjust",
+                        **kw)
+
+
+@pytest.mark.parametrize("replicate", [False, True])
+def test_svyby_style_calls_reuse_sums_and_match_fresh_designs(replicate):
+    frame = DATA.assign(region_na=DATA["region"].where(DATA["hh"] != 2))
+    d = _fresh(frame)
+    d = d.replicate("jkn") if replicate else d
+    bys = [None, "sex", "region", ["sex", "region"], "region_na", ["region", "sex"]]
+    got = {}
+    for var in ("yes", "sex", "grp"):
+        for by in bys:
+            got[var, str(by)] = d.proportion(var, by=by, deff=True)
+            got["mean", var, str(by)] = d.mean("y", by=by, deff=True)
+    assert d.cached_keys("suff")                 # the cached path was taken
+    for key, table in got.items():
+        var, by = (key[1], key[2]) if key[0] == "mean" else key
+        by = None if by == "None" else eval(by) if by.startswith("[") else by
+        f = _fresh(frame)
+        f = f.replicate("jkn") if replicate else f
+        want = (f.mean("y", by=by, deff=True) if key[0] == "mean"
+                else f.proportion(var, by=by, deff=True))
+        num = ["estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_weighted"]
+        np.testing.assert_allclose(table[num].to_numpy(float), want[num].to_numpy(float),
+                                   rtol=1e-10, err_msg=str(key))
+        pd.testing.assert_frame_equal(table.drop(columns=num), want.drop(columns=num))
+
+
+def test_reused_sums_follow_with_columns_and_weights():
+    d = _design()
+    before = d.proportion("sex", by="grp")
+    changed = d.with_columns(sex=np.where(DATA["sex"] == "F", "M", "F"))
+    after = changed.proportion("sex", by="grp").set_index(["grp", "level"])["estimate"]
+    before = before.set_index(["grp", "level"])["estimate"]
+    for g in ("A", "B"):                  # the swapped labels swap the estimates
+        np.testing.assert_allclose(after[(g, "F")], before[(g, "M")], rtol=1e-12)
+    heavier = d.with_weights(np.where(DATA["sex"] == "F", 2.0, 1.0) * DATA["w"])
+    new = heavier.proportion("sex", by="grp").query("level == 'F'")
+    want = _fresh(DATA.assign(w=heavier.weights)).proportion("sex", by="grp").query(
+        "level == 'F'")
+    np.testing.assert_allclose(new["estimate"], want["estimate"], rtol=1e-12)
+    np.testing.assert_allclose(new["se"], want["se"], rtol=1e-10)

@@ -131,7 +131,8 @@ def _term_frame(design, r_code):
         frames = []
         for var in vars_.split("+"):
             if _is_factor(design, var):
-                t = (design.proportion if fun == "svymean" else design.total)(var, deff=deff)
+                t = (design.proportion(var, deff=deff, ci="wald") if fun == "svymean"
+                     else design.total(var, deff=deff))  # R svymean: Wald interval
                 t["term"] = var + t["level"].astype(str)
             else:
                 t = (design.mean if fun == "svymean" else design.total)(var, deff=deff)

@@ -42,10 +42,12 @@ from rbm_surveys.errors import UsageError
 
 __all__ = ["DesignCore", "PsuLayout", "COLUMN_KEYS", "WEIGHT_KEYS", "derive_with_columns"]
 
-#: cache kinds computed from data columns: key = (kind, column(s), ...)
-COLUMN_KEYS = {"dom": 1, "levels": 1, "domain_psus": 1, "domain_degf": 1}
+#: cache kinds computed from data columns: key = (kind, column(s), ...); "suff" keys are
+#: ("suff", by-columns, (statistic, variables, ...)) and depend on both
+COLUMN_KEYS = {"dom": 1, "levels": 1, "domain_psus": 1, "domain_degf": 1, "suff": 1,
+               "coarsen": 1}
 #: cache kinds that depend on the weights
-WEIGHT_KEYS = {"positive", "domain_psus", "domain_degf", "raked_layout"}
+WEIGHT_KEYS = {"positive", "domain_psus", "domain_degf", "raked_layout", "suff", "coarsen"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +72,10 @@ class PsuLayout:
 def _columns_of(key: Any) -> tuple[str, ...]:
     if isinstance(key, tuple) and key and key[0] in COLUMN_KEYS:
         cols = key[COLUMN_KEYS[key[0]]]
-        return tuple(cols) if isinstance(cols, tuple) else (cols,)
+        cols = tuple(cols) if isinstance(cols, tuple) else (cols,)
+        if key[0] == "suff":                      # plus the analysis variables
+            cols += tuple(key[2][1])
+        return cols
     return ()
 
 
@@ -89,6 +94,10 @@ class DesignCore:
         except KeyError:
             value = self._cache[key] = make()
             return value
+
+    def cached_keys(self, kind: str) -> list[tuple]:
+        """The cache keys of one kind (first item of the key)."""
+        return [k for k in self._cache if isinstance(k, tuple) and k and k[0] == kind]
 
     def forget(self, key: tuple) -> None:
         """Drop one cached value (a cache entry found stale by its user)."""

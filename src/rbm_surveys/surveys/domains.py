@@ -44,7 +44,8 @@ def _make_domains(design: Any, by_cols: list[str]) -> Domains:
     valid = np.ones(n, dtype=bool)
     labels = []
     for col in by_cols:
-        codes, lab = factorize_sorted(check_column(design.data, col, "by"))
+        codes, lab = design.memo(("dom", (col,), "codes"),
+                                 lambda: factorize_sorted(check_column(design.data, col, "by")))
         valid &= codes >= 0
         key = key * max(len(lab), 1) + codes
         labels.append(np.asarray(lab))

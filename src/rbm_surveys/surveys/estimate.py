@@ -451,11 +451,14 @@ def _table(design: Any, dom: Domains, res: _Linear, variable: list, level: list,
     out = {"variable": variable, "level": level}
     for col in dom.by:
         out[col] = dom.frame[col].to_numpy()[d_idx]
+    k = len(res.theta)
     out.update({"estimate": res.theta, "se": se, "ci_low": low, "ci_high": high, "df": df_ci,
                 "deff": res.deff, "n": res.n.astype(np.int64), "n_weighted": res.n_weighted,
-                "cv": cv, "n_eff": n_eff,
-                "statistic": statistic, "ci_method": ci,
-                "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
+                "cv": cv, "n_eff": n_eff})
+    for name, value in (("statistic", statistic), ("ci_method", ci),
+                        ("lonely_psu", getattr(design, "lonely_psu", None)),
+                        ("design", design.describe())):
+        out[name] = np.full(k, value, dtype=object)     # faster than a broadcast scalar
     note = design_warning(design)
     if note is not None:
         out["warning"] = note    # weighting problems accepted: say so on every row
@@ -535,12 +538,14 @@ def _names(variables: Any) -> list[str]:
 def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str, level: float,
                 kind: str) -> pd.DataFrame:
     ci = _check_ci(ci, CI_METHODS)
-    vars_, var_of, lev_of = _mean_total_vars(design, _names(variables), kind)
-    dom = domains_of(design, by)
+    names = _names(variables)
+    vars_, var_of, lev_of = _mean_total_vars(design, names, kind)
     complete = ~vars_.missing(design.n)
+    dom, pre = _reuse_sums(design, ("mt", tuple(names), kind, bool(deff)), vars_, complete,
+                           by, deff)
     j, d = _grid(vars_.width, dom.count)
     den = np.full(len(j), -2 if kind == "mean" else -1)
-    res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind)
+    res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind, pre=pre)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d, kind,
                   ci, level)
 
@@ -558,12 +563,28 @@ def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = F
         # R svyciprop(method="likelihood") on a replicate design gives an NA interval
         raise UsageError("ci='likelihood' needs a Taylor (linearisation) design", key="ci",
                          hint="on replicate designs use ci='logit' or 'beta'")
-    vars_, var_of, lev_of = _proportion_vars(design, _names(variables), levels)
-    missing = vars_.missing(design.n)
-    dom = domains_of(design, by)
+    names = _names(variables)
+    vars_, var_of, lev_of = _proportion_vars(design, names, levels)
+    try:
+        missing = design.memo(("levels", tuple(names), "missing",
+                               None if levels is None else tuple(levels)),
+                              lambda: vars_.missing(design.n))
+    except TypeError:                                   # unhashable levels
+        missing = vars_.missing(design.n)
+    pre = None
+    if ci == "likelihood":
+        dom = domains_of(design, by)
+    else:
+        try:
+            var_key = ("prop", tuple(names), None if levels is None else tuple(levels),
+                       bool(deff))
+            hash(var_key)
+        except TypeError:
+            var_key = None
+        dom, pre = _reuse_sums(design, var_key, vars_, ~missing, by, deff)
     j, d = _grid(vars_.width, dom.count)
     res = _linear(design, vars_, ~missing, dom, j, np.full(len(j), -2), d, deff=deff,
-                  kind="mean")
+                  kind="mean", pre=pre)
     low = high = None
     if ci == "likelihood":
         low, high = np.full(len(j), np.nan), np.full(len(j), np.nan)
@@ -659,24 +680,8 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
     sq_fine = (vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None)
     frames = []
     for spec in specs:
-        if spec:
-            keys = fine.frame[spec]
-            g = keys.groupby(spec, sort=True).ngroup().to_numpy()
-            order = np.argsort(g, kind="stable")
-            firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
-            frame = keys.iloc[firsts].reset_index(drop=True)
-        else:
-            g = np.zeros(D, dtype=np.int64)
-            frame = pd.DataFrame(index=[0])
-        G = int(g.max()) + 1
-        m = np.zeros((G, D))
-        m[g, np.arange(D)] = 1.0                   # fine domain -> coarse domain
-        df = None
-        if design.kind == "taylor":
-            df = _degf_of(design, (m @ domain_psus(design, fine)) > 0)
-        pre = _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
-                   None if sq_fine is None else sq_fine @ m.T, df)
-        dom = Domains(None, G, frame, spec)
+        dom, pre = _coarsen(design, fine, spec, s_fine, n_fine, sq_fine)
+        G = dom.count
         j, d = _grid(vars_.width, G)
         kind = "mean" if statistic == "proportion" else statistic
         den = np.full(len(j), -1 if kind == "total" else -2)
@@ -687,6 +692,113 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
             frames.append(_table(design, dom, res, [var_of[i] for i in j],
                                  [lev_of[i] for i in j], d, kind, ci, level))
     return _order_columns(pd.concat(frames, ignore_index=True), all_cols)
+
+
+def _sums_reusable(design: Any) -> bool:
+    """Designs whose estimates need only (domain x PSU) sums, no row-level scores: one
+    stage, no calibration, no negative weights (replicates: factors per PSU)."""
+    return (not design.calibration and not getattr(design, "negative_weights", 0)
+            and ((design.kind == "taylor" and len(design.stages) == 1)
+                 or (design.kind != "taylor" and design.factors is not None)))
+
+
+def _coarsen(design: Any, fine: Domains, spec: list[str], s_fine: np.ndarray,
+             n_fine: np.ndarray, sq_fine: np.ndarray | None) -> tuple[Domains, _Pre]:
+    """Domains of ``spec`` and their sufficient statistics, summed up from the finer
+    cross-classification ``fine`` (whose by-columns include ``spec``'s). The map from fine
+    to coarse domains and the coarse domains' df are cached on the design."""
+    dom, m, df = design.memo(("coarsen", tuple(fine.by), tuple(spec), design.kind),
+                             lambda: _coarse_map(design, fine, spec))
+    if m is None:                                       # same domains: nothing to add up
+        return dom, _Pre(s_fine, n_fine, sq_fine, df)
+    return dom, _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
+                     None if sq_fine is None else sq_fine @ m.T, df)
+
+
+def _coarse_map(design: Any, fine: Domains,
+                spec: list[str]) -> tuple[Domains, np.ndarray | None, np.ndarray | None]:
+    """(coarse domains, G x D indicator or None when they are the fine ones, coarse df)."""
+    D = fine.count
+    if spec:
+        keys = fine.frame[spec]
+        g = keys.groupby(spec, sort=True).ngroup().to_numpy()
+        order = np.argsort(g, kind="stable")
+        firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
+        frame = keys.iloc[firsts].reset_index(drop=True)
+    else:
+        g = np.zeros(D, dtype=np.int64)
+        frame = pd.DataFrame(index=[0])
+    G = int(g.max()) + 1
+    m = None
+    if not (G == D and np.array_equal(g, np.arange(D))):
+        m = np.zeros((G, D))
+        m[g, np.arange(D)] = 1.0                            # fine domain -> coarse domain
+    df = None
+    if design.kind == "taylor":
+        psus = domain_psus(design, fine)
+        df = _degf_of(design, psus if m is None else (m @ psus) > 0)
+    return Domains(None, G, frame, spec), m, df
+
+
+#: largest (variables x fine domains x PSUs) array kept per variable for later calls
+_REUSE_CELLS = 1 << 22
+
+
+def _reuse_sums(design: Any, var_key: Any, vars_: _Vars, complete: np.ndarray, by: Any,
+                deff: bool | str) -> tuple[Domains, _Pre | None]:
+    """Domains of ``by`` and, on designs that need no row-level scores, their sufficient
+    statistics — computed once per variable at a cross-classification fine enough for the
+    by-columns used so far on this design, and reused by later calls.
+
+    svyby-style code (``d.proportion(y, by=b)`` for each y and b) then makes one pass over
+    the rows per variable instead of one per call: the first call for a variable sums at
+    the cross of its ``by`` with every by-column already seen on the design (when none of
+    them has missing values and the array stays small); later calls with any subset of
+    those columns add up the cached sums, as :func:`table` does. Numbers equal the
+    row-level path's up to the order of floating-point additions. Returns (domains, None)
+    when the design or call needs the row-level path."""
+    by_cols = [str(b) for b in as_list(by)]
+    if var_key is None or not _sums_reusable(design):
+        return domains_of(design, by_cols), None
+    seen: tuple = design.memo(("by_seen",), tuple)
+    want = set(by_cols)
+    cached = sorted((k for k in design.cached_keys("suff") if k[2] == var_key
+                     and want <= set(k[1])), key=lambda k: len(k[1]))
+    if cached:                                          # summed at a fine enough level
+        fine = domains_of(design, list(cached[0][1]))
+        s_fine, n_fine, sq_fine = design.memo(cached[0], lambda: None)
+        return _coarsen(design, fine, by_cols, s_fine, n_fine, sq_fine)
+    # the columns seen first, in the order seen: later variables find the same fine domains
+    cols = list(dict.fromkeys([c for c in seen if c in design.data.columns] + by_cols))
+    fine = domains_of(design, cols)
+    c = design.psu_layout.n_psu
+    if (len(cols) > len(by_cols)
+            and (not bool(np.all(fine.codes >= 0))
+                 or (vars_.width + 1) * fine.count * c > _REUSE_CELLS)):
+        cols, fine = by_cols, domains_of(design, by_cols)
+    if not bool(np.all(fine.codes >= 0)):              # rows in no domain: row-level path
+        return domains_of(design, by_cols), None
+    if not want <= set(seen):
+        design.forget(("by_seen",))
+        design.memo(("by_seen",), lambda: tuple(dict.fromkeys(seen + tuple(by_cols))))
+    w_e = design.weights if complete.all() else np.where(complete, design.weights, 0.0)
+    D = fine.count
+    # (domain, PSU) key of every row: design data only, kept for the next variable
+    psu_key = design.memo(("dom", tuple(fine.by), "psu_key"),
+                          lambda: _keys(fine.codes, c, design.psu_layout.psu))
+    s_fine = vars_.sums(psu_key, D * c, w_e).reshape(-1, D, c)
+    if complete.all() and design.memo(("positive",), lambda: bool(np.all(design.weights > 0))):
+        n_fine = design.memo(("dom", tuple(fine.by), "rows"),
+                             lambda: np.bincount(fine.codes, minlength=D).astype(float))
+    else:
+        n_fine = np.bincount(fine.codes, weights=(w_e != 0).astype(float), minlength=D)
+    sq_fine = vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None
+    if complete.all():
+        # every row used and weights >= 0: a PSU holds rows of a domain with nonzero weight
+        # exactly when the domain's weighted count there is positive (no extra pass)
+        design.memo(("domain_psus", tuple(fine.by)), lambda: s_fine[-1] > 0)
+    design.memo(("suff", tuple(cols), var_key), lambda: (s_fine, n_fine, sq_fine))
+    return _coarsen(design, fine, by_cols, s_fine, n_fine, sq_fine)
 
 
 NORMALIZE = (None, "all", "rows", "columns")

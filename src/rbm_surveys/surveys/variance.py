@@ -51,10 +51,14 @@ class Stage:
         return len(self.group_npsu)
 
     def group_matrix(self) -> sp.csr_matrix:
-        """(G x C) indicator of clusters in groups."""
-        c = self.n_clusters
-        return sp.csr_matrix((np.ones(c), (self.cluster_group, np.arange(c))),
-                             shape=(self.n_groups, c))
+        """(G x C) indicator of clusters in groups (built once per stage)."""
+        got = self.__dict__.get("_group_matrix")
+        if got is None:
+            c = self.n_clusters
+            got = sp.csr_matrix((np.ones(c), (self.cluster_group, np.arange(c))),
+                                shape=(self.n_groups, c))
+            self.__dict__["_group_matrix"] = got     # frozen dataclass: a derived value
+        return got
 
 
 def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
