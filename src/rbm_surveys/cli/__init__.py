@@ -19,7 +19,7 @@ from rbm_surveys.errors import RbmError
 __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``rbm --help`` lists them.
-COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "review", "framework")
+COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "review", "framework", "report")
 
 EXIT_USER_ERROR = 2
 
