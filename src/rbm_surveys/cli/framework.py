@@ -100,7 +100,7 @@ def run_progress(args) -> int:
         try:
             table = progress(read_csv_input(args.values), local_targets=local)
         except RbmError as exc:
-            raise exc.at(file=args.values)
+            raise exc.at(file=args.values) from None
     else:
         from rbm_surveys.framework.compute import register_progress
         from rbm_surveys.register import Register

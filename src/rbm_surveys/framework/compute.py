@@ -213,7 +213,7 @@ def compute(cfg: ComputeConfig, base: Path = Path("."), register: str | Path | N
                 sid = reg.add_source("survey_results", f, sha)
                 summary.survey_values += reg.replace_values(sid, vals)
             except RbmError as exc:
-                raise exc.at(file=str(f))
+                raise exc.at(file=str(f)) from None
             if not len(vals):
                 summary.notes.append(f"{f}: no linked survey indicator in these results")
         for d in cfg.documents:
@@ -228,7 +228,7 @@ def compute(cfg: ComputeConfig, base: Path = Path("."), register: str | Path | N
                 rules = partner_rules(counted)
                 reg.replace_rules(sid, rules, counted)
             except RbmError as exc:
-                raise exc.at(file=str(f))
+                raise exc.at(file=str(f)) from None
             if d.evidence:
                 reg.add_source("evidence", base / d.evidence)
             summary.documents_counted += counted["document"].nunique()
@@ -252,7 +252,7 @@ def compute(cfg: ComputeConfig, base: Path = Path("."), register: str | Path | N
                 sid = reg.add_source("values", f, sha)
                 summary.other_values += reg.replace_values(sid, checked)
             except RbmError as exc:
-                raise exc.at(file=str(f))
+                raise exc.at(file=str(f)) from None
         if cfg.local_targets:
             unknown = sorted({t.framework_id for t in cfg.local_targets} - known)
             if unknown:

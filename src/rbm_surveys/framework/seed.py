@@ -463,7 +463,7 @@ def read_framework(path: str | Path | None = None, titles: str | Path | None = N
     try:
         frame = _parse(text, sha256_bytes(data))
     except ConfigError as exc:
-        raise exc.at(file=where)
+        raise exc.at(file=where) from None
     if path is None or titles is not None:
         frame = apply_titles(frame, titles)
     frame["direction"] = frame["direction"].replace("", "higher")
