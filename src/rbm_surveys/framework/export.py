@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.files import OutputSet, save_workbook, write_bytes, write_csv
-from rbm_surveys.framework.compute import register_progress, register_values
+from rbm_surveys.framework.compute import register_progress
 from rbm_surveys.framework.progress import bottlenecks, rollup
 from rbm_surveys.framework.seed import TARGET_YEARS, read_framework
 from rbm_surveys.register import Register

@@ -326,7 +326,20 @@ class _Parser:
         scale = ("proportion" if "proportion" in scales else "usd" if "usd" in scales
                  else "count" if scales else "")
         unit = record.get("unit", "")
-        if scale == "proportion" and re.search(r"数量|人数", unit):
+        ind_text = record["indicator"]
+        if not scale:  # no numbers in the source: read the scale from the unit or the name
+            if re.search(r"比例|百分比", unit) or re.search(r"(比例|百分比)$", ind_text):
+                scale = "proportion"
+                if re.search(r"数量", unit):
+                    quirks.append(f"unit {unit!r} is a count but the indicator is a proportion")
+            elif "比率" in unit or "比率" in ind_text[-4:]:
+                scale = "other"
+            elif re.search(r"数量|人数|次数|长度|吨数|米数", unit + ind_text[-6:]):
+                scale = "count"
+            else:
+                scale = "other"
+            notes.append("scale read from the unit/name (the source gives no numbers)")
+        if scale == "proportion" and re.search(r"数量|人数", unit) and scales:
             quirks.append(f"unit {unit!r} is a count but the baseline/targets are percentages")
         if scale == "count" and record["indicator"].endswith("比例") and "比例" not in unit:
             quirks.append("indicator names a proportion but the numbers are counts")
@@ -433,7 +446,7 @@ def _parse(text: str, sha256: str) -> pd.DataFrame:
 _SHIPPED = "unhabitat_strategic_plan_2020_2023_results_framework.zh.txt"
 
 
-def read_framework(path: str | Path | None = None, titles: str | Path | None = None
+def read_framework(path: str | Path | None = None, titles: str | Path | bool | None = None
                    ) -> pd.DataFrame:
     """The framework as a tidy table, one row per (indicator, subset).
 
@@ -442,7 +455,7 @@ def read_framework(path: str | Path | None = None, titles: str | Path | None = N
     indicator's first row (rows of one indicator share it); ``source_sha256`` pins the text.
     Without ``path`` the shipped UN-Habitat 2020–2023 framework is read and its English
     titles (``data/framework/titles_en.yaml``, our translation) are added; ``titles`` names
-    another translations file.
+    another translations file (``True``: the shipped one, for another copy of the text).
     """
     from rbm_surveys.framework.titles import apply_titles
 
@@ -464,7 +477,7 @@ def read_framework(path: str | Path | None = None, titles: str | Path | None = N
         frame = _parse(text, sha256_bytes(data))
     except ConfigError as exc:
         raise exc.at(file=where) from None
-    if path is None or titles is not None:
-        frame = apply_titles(frame, titles)
+    if path is None or titles not in (None, False):
+        frame = apply_titles(frame, None if titles in (None, True) else titles)
     frame["direction"] = frame["direction"].replace("", "higher")
     return frame

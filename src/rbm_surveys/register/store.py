@@ -221,7 +221,7 @@ class Register:
         frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool).astype(int)
         loc = {name: self.location_id(name) for name in frame["location"].unique()}
         rows = []
-        for i, r in enumerate(frame.itertuples(index=False)):
+        for r in frame.itertuples(index=False):
             prov = r.provenance if isinstance(r.provenance, str) else json.dumps(
                 r.provenance if isinstance(r.provenance, dict) else {}, ensure_ascii=False)
             rows.append((r.framework_id, r.subset, loc[r.location], _none(r.year),
