@@ -273,7 +273,7 @@ def _split_locations(vals: pd.DataFrame, by: str, names: dict[str, str],
     vals = vals.copy()
     rows = vals["disaggregation"] == by
     vals.loc[rows, "location"] = [names.get(lv, lv) for lv in vals.loc[rows, "level"]]
-    for name in set(vals.loc[rows, "location"]):
+    for name in sorted(set(vals.loc[rows, "location"])):
         reg.location_id(name)  # unknown city → error with did-you-mean
     vals.loc[rows, "disaggregation"] = "all"
     vals.loc[rows, "level"] = ""

@@ -215,10 +215,11 @@ class Register:
     def replace_values(self, source_id: int, values: pd.DataFrame) -> int:
         """Replace the values that came from ``source_id`` by ``values`` (one transaction)."""
         frame = values.reindex(columns=VALUE_FIELDS)
-        frame["disaggregation"] = frame["disaggregation"].fillna("all")
+        frame["disaggregation"] = frame["disaggregation"].astype(object).fillna("all")
         for col in ("subset", "level", "flag", "review_status", "location"):
-            frame[col] = frame[col].fillna("").astype(str)
-        frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool).astype(int)
+            frame[col] = frame[col].astype(object).fillna("").astype(str)
+        frame["suppressed"] = frame["suppressed"].astype(object).fillna(False).astype(bool) \
+            .astype(int)
         loc = {name: self.location_id(name) for name in frame["location"].unique()}
         rows = []
         for r in frame.itertuples(index=False):
@@ -264,7 +265,9 @@ class Register:
                              hint="one value per indicator, location, year and "
                                   "disaggregation")
         value = r["value"]
-        if isinstance(value, float) and math.isinf(value):
+        if value is None or pd.isna(value):
+            why = "value is empty but the cell is not marked suppressed"
+        elif isinstance(value, float) and math.isinf(value):
             why = f"{value} is not a finite number"
         elif r["scale"] == "proportion" and value is not None and not (0 <= value <= 1):
             why = f"{value:g} is not a proportion in [0, 1]"
@@ -272,8 +275,6 @@ class Register:
             why = f"{value:g} is a negative count"
         elif r["se"] is not None and not pd.isna(r["se"]) and r["se"] < 0:
             why = f"standard error {r['se']:g} is negative"
-        elif value is None or pd.isna(value):
-            why = "value is empty but the cell is not marked suppressed"
         else:
             why = f"constraint failed ({text})"
         return DataError(f"impossible value for {key}: {why}", row=i + 1, key=key)
