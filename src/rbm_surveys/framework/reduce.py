@@ -125,11 +125,11 @@ def survey_values(results: pd.DataFrame, year: int, location: str,
             rows[col] = np.nan if col.startswith("ci") else ("" if col != "suppressed" else False)
     est = pd.to_numeric(rows["estimate"], errors="coerce")
     suppressed = rows["suppressed"].astype(str).str.lower().isin(["true", "1", "yes"]) | est.isna()
-    level = rows["level"].fillna("").astype(str)
-    disagg = rows["disaggregation"].fillna("all").astype(str)
+    level = rows["level"].astype(object).fillna("").astype(str)
+    disagg = rows["disaggregation"].astype(object).fillna("all").astype(str)
     provenance = [json.dumps({"file": file, "sha256": sha256, "line": int(ln),
                               "module": str(m), "indicator": ind}, ensure_ascii=False)
-                  for ln, m, ind in zip(rows["_line"], rows["module"].fillna(""),
+                  for ln, m, ind in zip(rows["_line"], rows["module"].astype(object).fillna(""),
                                         rows["indicator"])]
     out = pd.DataFrame({
         "framework_id": rows["framework_id"], "location": location, "year": int(year),
@@ -139,7 +139,7 @@ def survey_values(results: pd.DataFrame, year: int, location: str,
         "ci_low": pd.to_numeric(rows["ci_low"], errors="coerce").where(~suppressed),
         "ci_high": pd.to_numeric(rows["ci_high"], errors="coerce").where(~suppressed),
         "n": pd.to_numeric(rows["n"], errors="coerce"), "suppressed": suppressed,
-        "flag": rows["flag"].fillna("").astype(str), "review_status": "",
+        "flag": rows["flag"].astype(object).fillna("").astype(str), "review_status": "",
         "provenance": provenance,
     })
     return out.reset_index(drop=True)
