@@ -10,7 +10,9 @@
    review workbook is written for a reviewer to confirm or override the proposals.
 3. Framework: a smaller 2020 survey round of the same population (the baseline), this run's
    estimates and the documents' verdicts fill a monitoring register (SQLite) through the same
-   ``rbm framework compute`` config a user would write; the review is simulated by confirming
+   ``rbm framework compute`` config a user would write (the baseline round's population is
+   simulated with another seed: the change between rounds is synthetic); the review is
+   simulated by confirming
    every proposal, labelled ``unreviewed — demo``. Progress against the path to the 2023
    targets is printed, the register exported (Excel, SDMX-CSV, long CSV) and the partners'
    site published (``<out>/site/index.html``).
@@ -92,8 +94,9 @@ REPORTING_YEAR = 2022
 
 
 def _demo_baseline_round(out_dir: Path) -> Path:
-    """A smaller, earlier survey round of the same simulated population (another seed): the
-    baseline the framework leaves to each location (…因项目（或地点）而异)."""
+    """A smaller, earlier survey round: the baseline the framework leaves to each location
+    (…因项目（或地点）而异). Simulated with another seed, so its synthetic population differs
+    from the reporting round's: the change between rounds is made up, only the method is real."""
     from rbm_surveys.surveys.indicators.pipeline import load_config, run_survey
     from rbm_surveys.surveys.indicators.simulate import write_example
 
@@ -102,8 +105,8 @@ def _demo_baseline_round(out_dir: Path) -> Path:
     cfg = load_config(files["config"])
     cfg["output"] = out_dir / "baseline_round" / "results"
     run = run_survey(cfg)
-    print(f"\nBaseline round ({BASELINE_YEAR}, simulated with seed {SEED + 1}): "
-          f"{run.outputs['csv']}")
+    print(f"\nBaseline round ({BASELINE_YEAR}; a smaller sample of a population simulated with "
+          f"seed {SEED + 1}, so the change between rounds is synthetic): {run.outputs['csv']}")
     return Path(run.outputs["csv"])
 
 
@@ -221,7 +224,7 @@ def _demo_framework(out_dir: Path, baseline_results: Path, results: Path,
           f"{summary.partners_meeting_rules} partner(s) meeting a document rule "
           "(demo review: proposals auto-confirmed, labelled 'unreviewed — demo')")
     latest = table.sort_values("year").groupby(["framework_id", "location"]).tail(1)
-    for r in latest.itertuples(index=False):
+    for r in latest.sort_values(["framework_id", "location"]).itertuples(index=False):
         scale = "%" if r.value <= 1 and r.target_basis == "level" and r.se == r.se else ""
         shown = f"{r.value:.1%}" if scale else f"{r.value:g}"
         print(f"  {r.framework_id} {r.title_en[:44]:<44} {r.location[:18]:<18} {r.year} "

@@ -149,7 +149,7 @@ def _status_chart(prog: pd.DataFrame) -> dict:
     }
 
 
-def _time_chart(row: pd.Series, values: pd.DataFrame, local: pd.DataFrame) -> dict:
+def _time_chart(row: pd.Series, values: pd.DataFrame, prog: pd.DataFrame) -> dict:
     pct = row["scale"] == "proportion"
     k = 100.0 if pct else 1.0
     pts = []
@@ -160,12 +160,13 @@ def _time_chart(row: pd.Series, values: pd.DataFrame, local: pd.DataFrame) -> di
         t = row[f"target_{y}"]
         if not math.isnan(t) and row["target_kind"] == "level":
             pts.append({"series": "framework baseline and targets", "year": y, "value": t * k})
-    for r in local.itertuples(index=False):
-        for y in (2020, 2021, 2022, 2023):
-            t = getattr(r, f"target_{y}")
-            if t is not None and not (isinstance(t, float) and math.isnan(t)):
-                pts.append({"series": f"target: {r.location}", "location": r.location,
-                            "year": y, "value": float(t) * k})
+    own = prog[(prog["baseline_from"] != "framework") & prog["target_2023"].notna()
+               & prog["baseline"].notna() & (prog["target_kind"] == "level")]
+    for r in own.drop_duplicates("location").itertuples(index=False):
+        # the location's own path: its baseline to its 2023 target
+        for y, v in ((int(r.baseline_year), r.baseline), (2023, r.target_2023)):
+            pts.append({"series": f"path: {r.location}", "location": r.location, "year": y,
+                        "value": float(v) * k})
     vals = []
     for r in values.itertuples(index=False):
         se = r.se if r.se is not None else float("nan")
@@ -213,9 +214,9 @@ def _layers_on_flat(layers: list[dict]) -> list[dict]:
         if kind == "rule":
             test = "isValid(datum.lo) && isValid(datum.hi)"
         elif layer["mark"].get("strokeDash"):
-            test = "!isValid(datum.location) || indexof(datum.series, 'target') == 0"
+            test = "!isValid(datum.location) || indexof(datum.series, 'path: ') == 0"
         else:
-            test = "isValid(datum.location) && indexof(datum.series, 'target') != 0"
+            test = "isValid(datum.location) && indexof(datum.series, 'path: ') != 0"
         layer["transform"] = [{"filter": test}]
         out.append(layer)
     return out
@@ -227,6 +228,7 @@ def _disagg_chart(row: pd.Series, d: pd.DataFrame) -> dict:
     for r in d.itertuples(index=False):
         sup = bool(r.suppressed)
         vals.append({"group": f"{r.disaggregation}: {r.level}", "disaggregation": r.disaggregation,
+                     "round": f"{r.location} {int(r.year)}",
                      "level": str(r.level), "location": r.location, "year": int(r.year),
                      "value": None if sup or pd.isna(r.value) else r.value * k,
                      "lo": None if sup or pd.isna(r.ci_low) else r.ci_low * k,
@@ -246,7 +248,8 @@ def _disagg_chart(row: pd.Series, d: pd.DataFrame) -> dict:
                 {"transform": [{"filter": "isValid(datum.value)"}],
                  "mark": {"type": "point", "filled": True, "size": 60, "tooltip": True},
                  "encoding": {"y": y, "x": {"field": "value", "type": "quantitative"},
-                              "color": {"field": "location", "type": "nominal"}}},
+                              "color": {"field": "round", "type": "nominal",
+                                        "title": "Location and year"}}},
                 {"transform": [{"filter": "datum.label != ''"}],
                  "mark": {"type": "text", "align": "left", "dx": 4, "fontStyle": "italic",
                           "color": "#a1221b"},
@@ -278,6 +281,10 @@ def _progress_rows(prog: pd.DataFrame, scale_of: dict, with_title: bool) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
+def _group_name(outcome: str) -> str:
+    return f"Outcome {outcome}" if outcome[:1].isdigit() else _PLACE_NAMES.get(outcome, outcome)
+
+
 def _index(programme, generated, framework, prog, bottle, roll) -> tuple[str, dict]:
     locations = sorted(set(prog["location"]))
     years = sorted({int(y) for y in prog["year"]})
@@ -285,13 +292,12 @@ def _index(programme, generated, framework, prog, bottle, roll) -> tuple[str, di
     scale_of = dict(zip(framework["framework_id"], framework["scale"]))
     cards = []
     for r in roll.itertuples(index=False):
-        name = (f"Outcome {r.outcome}" if r.outcome[:1].isdigit()
-                else _PLACE_NAMES.get(r.outcome, r.outcome))
+        name = _group_name(r.outcome)
         cards.append(f'<div class="card"><h3>{_e(name)}</h3><p>{r.met_or_on_track} of '
                      f'{r.assessed} on track or met · {r.off_track} off track</p></div>')
     brows = "".join(
         f'<tr data-row data-location="{_e(b.location)}" data-year="{int(b.year)}" '
-        f'data-status="{_e(b.status)}"><td>{_e(b.outcome)}</td><td><a href="indicator-'
+        f'data-status="{_e(b.status)}"><td>{_e(_group_name(b.outcome))}</td><td><a href="indicator-'
         f'{_e(b.framework_id)}.html">{_e(b.title_en)}</a></td><td>{_e(b.location)}</td>'
         f'<td class="num">{int(b.year)}</td><td>{_status(b.status)}</td></tr>'
         for b in bottle.itertuples(index=False))
@@ -346,14 +352,13 @@ def _doc_page(sha: str, rubric: str) -> str:
     return f"doc-{str(sha)[:12]}-{rubric}.html"
 
 
-def _indicator(programme, generated, row, prog, long, docs, local) -> tuple[str, dict]:
+def _indicator(programme, generated, row, prog, long, docs) -> tuple[str, dict]:
     fid = row["framework_id"]
     sc = row["scale"]
     p = prog[prog["framework_id"] == fid]
     vals = long[(long["framework_id"] == fid) & (long["disaggregation"] == "all")]
     vals = vals[vals["suppressed"].fillna(0).astype(int) == 0]
     dis = long[(long["framework_id"] == fid) & (long["disaggregation"] != "all")]
-    loc = local[local["framework_id"] == fid] if len(local) else local
     locations = sorted(set(vals["location"]) | set(dis["location"]) | set(docs["partner"]))
     years = sorted({int(y) for y in pd.concat([vals["year"], dis["year"], docs["year"]])})
     targets = "".join(f"<td class='num'>{_fmt(row[f'target_{y}'], sc) or _e(row[f'target_{y}_raw'])}"
@@ -381,7 +386,8 @@ def _indicator(programme, generated, row, prog, long, docs, local) -> tuple[str,
             "<h2>Baseline and targets</h2><table><thead><tr><th scope=col>Baseline</th>"
             "<th scope=col>2020</th><th scope=col>2021</th><th scope=col>2022</th>"
             "<th scope=col>2023</th></tr></thead><tbody><tr><td class='num'>"
-            f"{_fmt(row['baseline'], sc) or _e(row['baseline_raw'])} ({int(row['baseline_year'])})"
+            + (f"{_fmt(row['baseline'], sc)} ({int(row['baseline_year'])})"
+               if _fmt(row['baseline'], sc) else _e(row['baseline_raw'])) +
             f"</td>{targets}</tr></tbody></table>",
             f"<table><caption>About this indicator</caption><tbody>{facts_html}</tbody></table>"]
     if len(vals) or not math.isnan(row["baseline"]):
@@ -389,7 +395,7 @@ def _indicator(programme, generated, row, prog, long, docs, local) -> tuple[str,
                     '</div><p id="chart-time-empty" class="note hidden">No value matches the '
                     'filters.</p>')
         charts.append({"id": "chart-time", "label": f"{fid}: baseline, targets and values",
-                       "spec": _time_chart(row, vals, loc), "filter_by": ["location"]})
+                       "spec": _time_chart(row, vals, p), "filter_by": ["location"]})
     if len(p):
         body.append(_progress_rows(p, {fid: sc}, False))
     elif not len(vals):
@@ -491,7 +497,6 @@ def write_site(reg, out_dir: str | Path, framework: pd.DataFrame | None = None) 
     prog = register_progress(reg, framework)
     long = long_table(reg, framework)
     docs = reg.documents()
-    local = reg.local_targets()
     assets = resources.files("rbm_surveys").joinpath("data", "site")
     for name in SITE_ASSETS:
         write_bytes(out / "assets" / Path(name).name, assets.joinpath(name).read_bytes())
@@ -502,7 +507,7 @@ def write_site(reg, out_dir: str | Path, framework: pd.DataFrame | None = None) 
     index = write_text(out / "index.html", _page(f"{programme}: progress", body, data))
     for _, row in framework.iterrows():
         d = docs[docs["framework_id"] == row["framework_id"]]
-        body, data = _indicator(programme, generated, row, prog, long, d, local)
+        body, data = _indicator(programme, generated, row, prog, long, d)
         write_text(out / f"indicator-{row['framework_id']}.html",
                    _page(f"{row['framework_id']} {row['title_en']}", body, data))
     evidence = _evidence_records(reg)
