@@ -87,7 +87,7 @@ def test_include_unreviewed_counts_and_labels(project):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"colour": "red"}, "colour: unknown key"),
+    ({"colour": "red"}, "unknown key .colour."),
     ({"surveys": [{"results": "r2022.csv", "year": 2022, "location": "Nairobi"}]},
      "location 'Nairobi' is not a partner"),
     ({"surveys": [{"results": "r2022.csv", "year": 2022, "location": "Kenya",

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from rbm_surveys.config import ConfigModel, load_model
 from rbm_surveys.errors import ConfigError, DataError, RbmError
 from rbm_surveys.framework.progress import check_values, progress
 from rbm_surveys.framework.reduce import (document_results, load_links, partner_rules,
@@ -49,8 +49,8 @@ __all__ = ["ComputeConfig", "load_compute_config", "compute", "register_values",
            "register_progress", "ComputeSummary"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _Model(ConfigModel):
+    """Unknown keys refused with a did-you-mean (the project's one configuration layer)."""
 
 
 class PartnerIn(_Model):
@@ -130,36 +130,11 @@ class ComputeConfig(_Model):
         return v
 
 
-def _pydantic_error(exc: ValidationError, where: str) -> ConfigError:
-    problems = []
-    for e in exc.errors():
-        loc = ".".join(str(x) for x in e["loc"])
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        problems.append(f"{loc}: {msg}")
-    return ConfigError(f"{len(problems)} problem(s) in the config: " + "; ".join(problems),
-                       file=where)
-
-
 def load_compute_config(path: str | Path) -> tuple[ComputeConfig, Path]:
-    """Read and check the config; returns it with its folder (paths are relative to it)."""
-    p = Path(path)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config: {exc.strerror}", file=str(p)) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError("not valid YAML", file=str(p),
-                          line=mark.line + 1 if mark else None) from exc
-    if not isinstance(doc, dict):
-        raise ConfigError("expected a mapping (programme:, partners:, surveys:, …)", file=str(p))
-    try:
-        cfg = ComputeConfig.model_validate(doc)
-    except ValidationError as exc:
-        raise _pydantic_error(exc, str(p)) from exc
-    return cfg, p.parent
+    """Read and check the config (every problem named by key and line); returns it with its
+    folder (paths in it are relative to that folder)."""
+    cfg, _ = load_model(ComputeConfig, path, what="framework compute config")
+    return cfg, Path(path).parent
 
 
 class ComputeSummary(BaseModel):
