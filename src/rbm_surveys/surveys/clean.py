@@ -78,7 +78,8 @@ LOG_COLUMNS = ["step", "table", "rows_before", "rows_after", "detail"]
 ID_COLUMNS = ("_uuid", "meta/instanceID", "meta-instanceID", "instanceID", "KEY", "__id")
 _TIME_COLUMNS = ("_submission_time", "SubmissionDate", "__system/submissionDate")
 _STATUS_COLUMNS = ("_validation_status",)
-_REVIEW_COLUMNS = ("ReviewState", "__system/reviewState", "reviewState")
+_REVIEW_COLUMNS = ("ReviewState", "__system/reviewState", "reviewState",
+                   "review_status")  # the last: SurveyCTO (APPROVED / REJECTED / NONE)
 #: ODK Central review states (central-backend lib/constants.js; blank = received)
 _REVIEW_STATES = ("received", "hasIssues", "edited", "approved", "rejected")
 #: Structural columns: never answers, never cleaned.

@@ -49,7 +49,7 @@ class Assembled:
 def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
     frame, targets = raw.frame, raw.targets
     n = len(frame)
-    fields = codebook.fields.set_index("name", drop=False) if len(codebook.fields) else None
+    fields = _table_fields(codebook.fields, table)
     warnings: list[str] = []
     issues: list[pd.DataFrame] = []
     rows = pd.RangeIndex(n) + raw.header_rows + 1  # spreadsheet row of each record
@@ -140,6 +140,17 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+def _table_fields(fields: pd.DataFrame, table: str) -> pd.DataFrame | None:
+    """Fields by name as seen from ``table``: a name used both in the main sheet and in a
+    repeat (allowed in XLSForm) resolves to the question of this table."""
+    if not len(fields):
+        return None
+    if "repeat" in fields:
+        mine = (fields["repeat"].fillna("main") == table).to_numpy()
+        fields = pd.concat([fields[mine], fields[~mine]])
+    return fields.drop_duplicates("name").set_index("name", drop=False)
+
 
 def _blank_to_na(s: pd.Series, from_csv: bool | None = None) -> pd.Series:
     """Text with blank cells as <NA>. The CSV readers already null empty cells (their
@@ -348,8 +359,7 @@ def _label_to_name(codebook, list_name: str) -> dict[str, str]:
 
 def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Series], codebook,
                      n: int, warnings: list[str], where: str) -> dict[str, pd.Series]:
-    fields = codebook.fields
-    ln = fields.loc[fields["name"] == q, "list_name"]
+    ln = codebook.fields.loc[codebook.fields["name"] == q, "list_name"]
     listed = codebook.choice_names(ln.iloc[0]) if len(ln) and ln.iloc[0] else []
     choices = list(dict.fromkeys([*listed, *details]))
     if details:
