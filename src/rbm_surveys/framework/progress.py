@@ -48,11 +48,26 @@ def _check_values(values: pd.DataFrame) -> pd.DataFrame:
     for col, default in (("location", ""), ("se", np.nan), ("source", "")):
         if col not in out.columns:
             out[col] = default
+    for col in ("year", "value", "se"):
+        raw = out[col]
+        num = pd.to_numeric(raw, errors="coerce")
+        blank = raw.isna() | (raw.astype(str).str.strip() == "")
+        bad = (num.isna() & ~blank) | ~np.isfinite(num.fillna(0.0).astype(float))
+        if col != "se":
+            bad |= blank
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{col} '{raw.iloc[i]}' is not a finite number", row=i + 2, column=col,
+                            hint="give numbers only (a dot for decimals, no units or words)")
+        out[col] = num.astype(float)
+    whole = out["year"] == out["year"].round()
+    out["year"] = out["year"].where(~whole, out["year"].round())
     bad_year = ~out["year"].isin(TARGET_YEARS)
     if bad_year.any():
         row = int(np.flatnonzero(bad_year.to_numpy())[0]) + 2
-        raise DataError(f"year {out['year'].iloc[row - 2]!r} has no target in the framework",
+        raise DataError(f"year '{values['year'].iloc[row - 2]}' has no target in the framework",
                         row=row, column="year", hint=f"use one of {list(TARGET_YEARS)}")
+    out["year"] = out["year"].astype(int)
     return out
 
 

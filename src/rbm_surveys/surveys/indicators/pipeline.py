@@ -22,6 +22,8 @@ personal columns), weight (design + raking), estimate (run_indicators), write.
 
 from __future__ import annotations
 
+import math
+
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +105,13 @@ def load_config(path: str | Path) -> dict:
         raise ConfigError(f"unknown reporting key(s) in {sorted(rep)}", file=str(path),
                           key="reporting", hint="allowed: min_n, max_cv, min_n_eff, ci, level"
                           ) from None
+    for key in ("min_n", "max_cv", "min_n_eff", "level"):
+        value = getattr(rules, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or value < 0 or (key == "level" and not 0 < value < 1):
+            raise ConfigError(f"reporting.{key} must be a {'number between 0 and 1' if key == 'level' else 'non-negative number'}, "
+                              f"not {value!r}", file=str(path), key=f"reporting.{key}",
+                              hint="e.g. min_n: 30, max_cv: 0.3, min_n_eff: 30, level: 0.95")
     if rules.ci not in ("logit", "korn-graubard"):
         raise ConfigError(f"reporting.ci {rules.ci!r} is not known", file=str(path),
                           key="reporting.ci", hint="use logit or korn-graubard")
