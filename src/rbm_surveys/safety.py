@@ -39,6 +39,7 @@ from rbm_surveys.errors import (ConfigError, EncodingError, FileFormatError, Rbm
 
 __all__ = [
     "Limits", "LIMITS", "MAX_ZIP_RATIO", "MAX_ZIP_MEMBERS", "RATIO_FLOOR", "MAX_YAML_BYTES",
+    "MAX_YAML_DEPTH",
     "check_size", "check_zip", "open_zip", "bounded_read", "has_dtd", "detect_encoding",
     "read_yaml", "parse_yaml", "run_guarded",
 ]
@@ -79,6 +80,8 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 #: YAML configuration files larger than this are refused.
 MAX_YAML_BYTES = LIMITS["config"].max_bytes
+#: Nesting deeper than this is refused before it is built (a configuration needs ~5 levels).
+MAX_YAML_DEPTH = 50
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 
 ErrorClass = type[RbmError]
@@ -267,7 +270,17 @@ def parse_yaml(data: bytes | str, *, file: str, error: ErrorClass = ConfigError,
     else:
         text = data
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    raise error(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                                file=file, line=mark.line + 1 if mark else None,
+                                hint="simplify the configuration")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
                 raise error("YAML anchors and aliases (&name / *name) are not allowed in a "
@@ -286,6 +299,9 @@ def parse_yaml(data: bytes | str, *, file: str, error: ErrorClass = ConfigError,
 # --- native readers in a child process -----------------------------------------------------
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash here is reported by the parent, in one line
     try:
         result = ("ok", func(*args))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbm_surveys.errors import DataError, FileFormatError, InputError
+from rbm_surveys.errors import DataError, FileFormatError, InputError, RbmError
 from rbm_surveys.provenance import sha256_file
 from rbm_surveys.report.safe import FORMULA_PREFIXES, safe_cell
 
@@ -190,15 +190,29 @@ def read_review_workbook(path: str | Path) -> pd.DataFrame:
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FileFormatError("not a readable .xlsx workbook", file=path,
                               hint="open it in Excel and save it again as .xlsx") from exc
+    except Exception as exc:  # noqa: BLE001 - broken sheet XML: ParseError, XMLSyntaxError …
+        raise FileFormatError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path,
+                              hint="open it in Excel and save it again as .xlsx") from None
     if "_meta" not in wb.sheetnames or "Verdicts" not in wb.sheetnames:
         raise FileFormatError("this is not a review workbook (no 'Verdicts'/'_meta' sheet)",
                               file=path, hint="fill in the workbook written by `rbm review export`")
-    meta = {row[0]: row[1] for row in wb["_meta"].iter_rows(values_only=True) if row and row[0]}
-    if meta.get("schema") != SCHEMA:
-        raise FileFormatError(f"review workbook schema {meta.get('schema')!r} is not {SCHEMA!r}",
-                              file=path, sheet="_meta")
-    rows = list(wb["Verdicts"].iter_rows(values_only=True))
-    wb.close()
+    sheet = "_meta"
+    try:  # openpyxl parses each sheet's XML while iterating: broken XML surfaces here
+        meta = {row[0]: row[1] for row in wb["_meta"].iter_rows(values_only=True)
+                if row and row[0]}
+        if meta.get("schema") != SCHEMA:
+            raise FileFormatError(f"review workbook schema {meta.get('schema')!r} is not "
+                                  f"{SCHEMA!r}", file=path, sheet="_meta")
+        sheet = "Verdicts"
+        rows = list(wb["Verdicts"].iter_rows(values_only=True))
+    except RbmError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - ParseError, XMLSyntaxError, TypeError, KeyError …
+        raise FileFormatError(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
+                              file=path, sheet=sheet,
+                              hint="open it in Excel and save it again as .xlsx") from None
+    finally:
+        wb.close()
     header = [str(h) if h is not None else "" for h in rows[0]] if rows else []
     needed = _SHOWN + _FILL
     lost = [c for c in needed if c not in header]
