@@ -33,7 +33,8 @@ from rbm_surveys.errors import RbmError
 __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``rbm --help`` lists them.
-COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "review", "framework")
+COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "review", "audit", "framework",
+            "scale")
 
 EXIT_USER_ERROR = 2
 #: ``EX_SOFTWARE`` of sysexits.h: an internal error (a bug to report)

@@ -10,7 +10,6 @@ file; the export and the form are only read.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 EPILOG = """examples:
   rbm inspect "survey - latest version - False - 2024-05-01.xlsx" --form survey.xlsx
@@ -33,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--missing-codes", metavar="CODE=REASON", nargs="+",
                    help="declared missing codes, replacing the defaults "
                         "(e.g. dnk=dont_know pnta=refused 98=dont_know)")
+    p.add_argument("--unknown", choices=("error", "keep", "drop"), default="error",
+                   help="export columns the form does not have: error (default, as the "
+                        "library), keep or drop (with a warning)")
     p.add_argument("--config", metavar="YAML",
                    help="cleaning/privacy settings (keys 'cleaning' and 'privacy')")
     p.add_argument("--show-personal", action="store_true",
@@ -57,19 +59,14 @@ def _parse_codes(items: list[str]) -> dict[str, str]:
 
 
 def _load_config(path: str | None) -> dict:
-    from rbm_surveys.errors import ConfigError
-
+    """The --config YAML (:class:`rbm_surveys.config.InspectConfig`) as a plain dict."""
     if path is None:
         return {}
-    from rbm_surveys.safety import read_yaml
+    from rbm_surveys.config import InspectConfig, read_yaml, validate
 
-    raw = read_yaml(path) or {}
-    if not isinstance(raw, dict) or set(raw) - {"cleaning", "privacy"}:
-        extra = sorted(set(raw) - {"cleaning", "privacy"}) if isinstance(raw, dict) else []
-        raise ConfigError("the configuration must be a mapping with keys 'cleaning' and/or "
-                          "'privacy'" + (f" (unknown: {', '.join(map(str, extra))})" if extra
-                                         else ""), file=path, key=extra[0] if extra else None)
-    return raw
+    doc, where = read_yaml(path, what="inspect configuration")
+    model = validate(InspectConfig, doc or {}, where, what="inspect configuration")
+    return model.model_dump()
 
 
 def _section(title: str) -> None:
@@ -90,11 +87,6 @@ def run(args) -> int:
     config = _load_config(args.config)
     cleaning_cfg = dict(config.get("cleaning") or {})
     privacy_cfg = dict(config.get("privacy") or {})
-    unknown = set(privacy_cfg) - {"personal_columns", "keep"}
-    if unknown:
-        raise ConfigError(f"unknown privacy setting(s) {', '.join(sorted(unknown))}",
-                          file=args.config, key="privacy",
-                          hint="allowed: personal_columns, keep")
     if args.missing_codes:
         missing = cleaning_cfg.get("missing")
         missing = dict(missing) if isinstance(missing, dict) else {}
@@ -103,13 +95,10 @@ def run(args) -> int:
     if args.issues and args.issues in (args.export, args.form):
         raise UsageError("--issues would overwrite an input file", key="--issues",
                          hint="give a new file name for the issues CSV")
-    if args.issues and Path(args.issues).is_dir():
-        raise UsageError(f"--issues names a folder ({args.issues}), not a file", key="--issues",
-                         hint=f"give a file name, e.g. {Path(args.issues) / 'issues.csv'}")
 
     data = read_export(args.export, form=args.form, header=args.header, language=args.lang,
                        group_sep=args.group_sep, progress=not args.no_progress,
-                       unknown="keep" if args.form else "error")
+                       unknown=args.unknown)
     try:
         cleaned, log = clean.run_cleaning(data, cleaning_cfg)
     except ConfigError as exc:
@@ -163,8 +152,6 @@ def run(args) -> int:
         print("(none)")
 
     issues = clean.cleaning_issues(cleaned)
-    if not args.show_personal:
-        issues = _withhold_values(issues, hide)
     _section("Duplicates")
     dup = entries.get("drop_duplicates")
     print(dup.detail if dup else "not checked")
@@ -194,28 +181,12 @@ def run(args) -> int:
     if cleaned.warnings or getattr(cb, "warnings", ()):
         _section("Warnings")
         for w in (*getattr(cb, "warnings", ()), *cleaned.warnings):
-            print(f"- {w if args.show_personal else privacy.mask_personal_text(str(w))}")
+            print(f"- {w}")
 
     if args.issues:
-        from rbm_surveys.files import write_csv
-
-        write_csv(issues, args.issues)  # atomic, every cell formula-safe
+        issues.to_csv(args.issues, index=False)
         print(f"\n{len(issues)} issue(s) written to {args.issues}")
     return 0
-
-
-def _withhold_values(issues, hide: set[str]):
-    """Issue rows with personal cell values withheld: every value of a personal column, and
-    any value that looks personal by its content (a phone number in a shifted row)."""
-    from rbm_surveys.surveys.privacy import mask_personal_values
-
-    if not len(issues) or "value" not in issues.columns:
-        return issues
-    out = issues.copy()
-    values = out["value"].astype(object)
-    values = values.where(~out["column"].isin(hide), "\u2039withheld: personal column\u203a")
-    out["value"] = mask_personal_values(values)
-    return out
 
 
 def _match_summary(data, hide: set[str], matched_form: bool):

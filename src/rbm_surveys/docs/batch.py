@@ -29,7 +29,7 @@ import pandas as pd
 from rbm_surveys.errors import OutputError, RbmError, UsageError
 
 __all__ = ["score_path", "score_paths", "expand_paths", "write_batch", "BatchResult",
-           "DOCUMENT_COLUMNS", "FAILURE_COLUMNS"]
+           "DOCUMENT_COLUMNS", "FAILURE_COLUMNS", "check_rubrics", "collect", "failure_result"]
 
 DOCUMENT_COLUMNS = ["document", "document_sha256", "kind", "language", "pages",
                     "unreadable_pages", "passages", "characters", "warnings"]
@@ -120,12 +120,7 @@ def score_paths(paths: Sequence[str], rubric_ids: Sequence[str], *, jobs: int | 
                 language: str | None = None, max_bytes: int | None = None,
                 progress: bool = False) -> BatchResult:
     """Score every path against every rubric; ``jobs`` processes (default: all cores)."""
-    from rbm_surveys.docs.scoring import VERDICT_COLUMNS
-
-    if not rubric_ids:
-        raise UsageError("no rubric given", hint="pass --rubric ID (see `rbm docs rubrics`)")
-    for rubric_id in rubric_ids:  # fail fast on a bad rubric, before reading any document
-        _rubric(rubric_id)
+    check_rubrics(rubric_ids)
     if jobs is not None and jobs < 1:
         raise UsageError(f"jobs must be at least 1, got {jobs}")
     paths = list(paths)
@@ -150,12 +145,31 @@ def score_paths(paths: Sequence[str], rubric_ids: Sequence[str], *, jobs: int | 
                 try:
                     results[i] = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (e.g. out of memory)
-                    results[i] = {"document": paths[i], "info": None, "verdicts": [],
-                                  "evidence": [], "summaries": [],
-                                  "failure": _failure(paths[i], "worker", exc)}
+                    results[i] = failure_result(paths[i], exc)
                 bar.update()
     bar.close()
-    done = [r for r in results if r is not None]
+    return collect([r for r in results if r is not None])
+
+
+def check_rubrics(rubric_ids: Sequence[str]) -> None:
+    """Fail fast on a missing or bad rubric, before any document is read."""
+    if not rubric_ids:
+        raise UsageError("no rubric given", hint="pass --rubric ID (see `rbm docs rubrics`)")
+    for rubric_id in rubric_ids:
+        _rubric(rubric_id)
+
+
+def failure_result(path: str, exc: BaseException) -> dict[str, Any]:
+    """The result of a document whose worker died (out of memory, killed …)."""
+    return {"document": path, "info": None, "verdicts": [], "evidence": [], "summaries": [],
+            "failure": _failure(path, "worker", exc)}
+
+
+def collect(results: Sequence[dict[str, Any]]) -> BatchResult:
+    """Assemble :func:`score_path` results (in input order) into one :class:`BatchResult`."""
+    from rbm_surveys.docs.scoring import VERDICT_COLUMNS
+
+    done = list(results)
     frames = [v for r in done for v in r["verdicts"]]
     verdicts = (pd.concat(frames, ignore_index=True) if frames
                 else pd.DataFrame(columns=VERDICT_COLUMNS))
