@@ -37,6 +37,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 from pydantic_core import PydanticCustomError
 
 from rbm_surveys.errors import ConfigError
+from rbm_surveys.safety import LIMITS, MAX_YAML_DEPTH
 
 __all__ = [
     "Located", "read_text", "read_yaml", "validate", "load_model", "suggest",
@@ -46,7 +47,7 @@ __all__ = [
     "MISSING_CONVENTIONS", "COMPARE_OPS",
 ]
 
-MAX_CONFIG_BYTES = 5 * 1024 * 1024
+MAX_CONFIG_BYTES = LIMITS["config"].max_bytes  # one set of limits: rbm_surveys.safety
 REASONS = ("dont_know", "refused", "not_applicable", "no_answer")
 #: Named conventions for don't know / refused / not applicable / unanswered.
 #: ``count`` = stays in the denominator, not in the numerator; ``drop`` = leaves the
@@ -156,7 +157,15 @@ class _Loader(yaml.SafeLoader):
             raise _Refused("YAML anchors and aliases (&name / *name) are not allowed in "
                            "configuration files", event.start_mark,
                            "write the values out in full")
-        return super().compose_node(parent, index)
+        # nesting is refused as it is read, before PyYAML recurses thousands of levels deep
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                               event.start_mark, "configuration files are a few levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}
