@@ -209,8 +209,9 @@ def _node_lines(node: Any, path: tuple, out: dict[tuple, int]) -> None:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
     """Parse YAML text: the document and the line of every key (see module docstring)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks characters here (a control byte raises)
         node = loader.get_single_node()
         doc = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
@@ -226,7 +227,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
         raise ConfigError("YAML nested too deeply", file=file,
                           hint="configuration files are a few levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple, int] = {(): 1}
     if node is not None:
         _node_lines(node, (), lines)
