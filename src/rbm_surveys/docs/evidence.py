@@ -41,7 +41,7 @@ import pandas as pd
 from rbm_surveys.docs.document import Document
 from rbm_surveys.docs.quantities import extract_standards, place_in_band, to_table_unit
 from rbm_surveys.docs.nlp import blank
-from rbm_surveys.docs.scope import FLAGS, match_text, scope_passages
+from rbm_surveys.docs.scope import FLAGS, terms_regex, cues, match_text, scope_passages
 
 if TYPE_CHECKING:
     from rbm_surveys.docs.rubric import Rubric
@@ -196,6 +196,8 @@ def _phrase_matches(rubric: Rubric, language: str, doc, doc_key: tuple) -> np.nd
     return np.column_stack([rw[mine], ts[mine], te[mine]]).astype(np.int64).reshape(-1, 7)
 
 
+#: Characters at the start of a document read as its title area (legal status of standards).
+TITLE_AREA = 600
 _ZONES: dict = {}  # section zones of the last document (scored against several rubrics)
 _DOCS: OrderedDict = OrderedDict()
 _DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
@@ -507,11 +509,16 @@ def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndar
     limits = {(r["pollutant"], r["averaging"]): r
               for r in q["editions"][str(rubric.edition)]["limits"]}
     lang = normalise_language(document.language)
-    terms = (q.get("context") or {}).get(lang) or []
-    context = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    terms = list((q.get("context") or {}).get(lang) or [])
+    cue = cues(lang)
+    if cue is not None and terms:  # legal-status wording of the language ("ПДК", "限值" …)
+        terms += list(cue.legal_status)
+    context = terms_regex(lang, tuple(terms)) if terms else None
     rows = []
     text = document.text
-    for s in extract_standards(text, context=context):
+    # the document as a whole is a legal standard when its title area says so
+    doc_ctx = bool(context is not None and context.search(text, 0, TITLE_AREA))
+    for s in extract_standards(text, context=context, document_context=doc_ctx):
         c_i = qcrit.get((s.pollutant, s.averaging))
         if c_i is None:
             continue

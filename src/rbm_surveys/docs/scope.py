@@ -46,7 +46,7 @@ from importlib import resources
 import numpy as np
 
 __all__ = ["Cues", "cues", "scope_passages", "VETO_KINDS", "FLAGS", "match_text",
-           "CUE_LANGUAGES"]
+           "CUE_LANGUAGES", "terms_regex"]
 
 #: Kinds of veto, in the order they are checked (the first that applies is reported).
 VETO_KINDS = ("template row", "table of contents", "reference list", "consultation list",
@@ -93,7 +93,7 @@ class Cues:
 
     def regex(self, terms: tuple[str, ...]) -> re.Pattern | None:
         """One case-insensitive regex for ``terms`` (whole words except in Chinese)."""
-        return _terms_regex(self.language, terms)
+        return terms_regex(self.language, terms)
 
 
 @lru_cache(maxsize=None)
@@ -126,7 +126,9 @@ _AR_PREFIX = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|ول|وب
 
 
 @lru_cache(maxsize=None)
-def _terms_regex(language: str, terms: tuple[str, ...]) -> re.Pattern | None:
+def terms_regex(language: str, terms: tuple[str, ...]) -> re.Pattern | None:
+    """One case-insensitive regex for ``terms``: whole words (Arabic: with the prefixes
+    و ف ب ل ال …), substrings in Chinese; spaces in a term match any whitespace."""
     if not terms:
         return None
     alts = []
@@ -176,7 +178,12 @@ def _negex_vetoes(language: str, text: str, spans: list[tuple[int, int]]
     doc.from_array([SENT_START], starts.astype(np.uint64))
     objs = []
     for a, b in spans:
-        sp = doc.char_span(a, b, alignment_mode="expand")
+        sp = None
+        if b > a and text[a:b].strip():
+            try:
+                sp = doc.char_span(a, b, alignment_mode="expand")
+            except IndexError:  # a span on whitespace only: nothing to negate
+                sp = None
         objs.append(sp)
     doc.spans["rbm"] = [s for s in objs if s is not None]
     for kind in _NEGEX_KINDS:
