@@ -106,7 +106,7 @@ def read_document(path: str | Path, *, language: str | None = None,
     from rbm_surveys.docs.language import detect_language
     from rbm_surveys.docs.normalise import (clean_page, dehyphenate, strip_running_lines, tidy,
                                             unify_lines)
-    from rbm_surveys.docs.quality import garbled_reason, reversed_digits
+    from rbm_surveys.docs.quality import damaged_reason, garbled_reason, reversed_digits
     from rbm_surveys.docs.segment import segment_pages
 
     if language is not None and not (isinstance(language, str) and _LANG_CODE.match(language)):
@@ -131,7 +131,7 @@ def read_document(path: str | Path, *, language: str | None = None,
     texts = [clean_page(raw) if not r else "" for raw, r in zip(raws, reasons)]
     texts, removed = strip_running_lines(texts)
     texts = [tidy(dehyphenate(t)) for t in texts]
-    reasons = [r or reversed_digits(t) for t, r in zip(texts, reasons)]
+    reasons = [r or reversed_digits(t) or damaged_reason(t) for t, r in zip(texts, reasons)]
     # Language from every page with trustworthy letters (mirrored digits do not change it).
     lang = language or detect_language(PAGE_JOIN.join(texts))
 

@@ -199,6 +199,10 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     return DocumentScore(verdicts, evidence, summary)
 
 
+#: Share of a document (pages, or characters in languages without rules) that cannot be
+#: determined from which the document gets no band (LEVELS.md: "too much undeterminable").
+UNDETERMINABLE_SHARE = 1 / 3
+
 _STR = pd.StringDtype(na_value=np.nan)  # pandas' default "str" dtype
 
 
@@ -289,6 +293,20 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         passed: bool | None = True if lo_ok else (False if not hi_ok else None)
     except (TypeError, ValueError):
         passed = None
+    # too much undeterminable text: no band (a band from a third of a document misleads)
+    pages = document.pages
+    bad_pages = len(document.unreadable_pages)
+    uncovered = float(getattr(cand, "uncovered_share", 0.0) or 0.0)
+    withheld = ""
+    if not cand.language_covered:
+        withheld = f"language {cand.language!r} has no rules in this rubric"
+    elif pages and bad_pages / len(pages) >= UNDETERMINABLE_SHARE:
+        withheld = f"{bad_pages} of {len(pages)} page(s) cannot be read"
+    elif uncovered >= UNDETERMINABLE_SHARE:
+        withheld = f"{uncovered:.0%} of the text is in languages without rules"
+    if withheld:
+        agg = dict(agg, band="", band_high="")
+        passed = None
     counts = Counter(verdicts["level"].tolist())
     quantity_ids = {c.id for c in rubric.criteria if c.quantity}
     unver = list(rubric.unverified) + [f"criterion {c.id}: {c.unverified}"
@@ -299,7 +317,7 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         "edition": rubric.edition, "language": cand.language,
         "language_covered": cand.language_covered,
         "score": agg["score"], "score_max": agg["score_max"], "score_high": agg["score_high"],
-        "band": agg["band"], "band_high": agg["band_high"],
+        "band": agg["band"], "band_high": agg["band_high"], "band_withheld": withheld,
         "indicator": ind.get("label", ""), "threshold": thr, "threshold_on": on,
         # None: the not_determinable criteria could move the result across the threshold
         "indicator_pass": passed,
