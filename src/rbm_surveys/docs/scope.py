@@ -58,6 +58,7 @@ FLAGS = ("commitment", "concrete", "urban", "binding", "weak", "specific", "prov
 CUE_LANGUAGES = ("en", "fr", "es", "zh", "ar", "ru", "pt")
 _NEGEX_KINDS = ("negation", "hypothetical", "non_commitment")
 _NO_SPACE = {"zh", "ja"}  # scripts matched by substring (no word boundaries)
+_STEMMED = {"ru"}  # cue lists written as stems (rich inflection)
 
 # Letters joined by a hyphen, and single line breaks: layout, not wording. Replaced by a
 # space (same length, so offsets do not move) before matching.
@@ -139,6 +140,8 @@ def terms_regex(language: str, terms: tuple[str, ...]) -> re.Pattern | None:
             continue
         pre = r"(?<!\w)" if re.match(r"\w", t) else ""
         post = r"(?!\w)" if re.search(r"\w$", t) else ""
+        if language in _STEMMED and post:
+            post = r"\w*"  # Russian cues are stems: "обеспечи" matches обеспечит, обеспечивает
         if language == "ar" and pre:
             body = _AR_PREFIX + body
         alts.append(pre + body + post)
