@@ -311,6 +311,8 @@ class Candidates:
     applicable: dict[str, bool]  # criterion -> applicability (True unless applies_if failed)
     not_applicable_reason: dict[str, str] = None  # criterion -> why it does not apply
     structural: frozenset = frozenset()  # not applicable whatever the text (e.g. edition)
+    uncovered_share: float = 0.0  # share of the text in languages the rubric has no rules for
+    uncovered_languages: tuple = ()
     _table: pd.DataFrame | None = None
 
     @property
@@ -326,6 +328,71 @@ def normalise_language(language: str) -> str:
 
 def find_evidence(document: Document, rubric: Rubric) -> Candidates:
     """All candidate matches of every criterion of ``rubric`` in ``document``.
+
+    A document that mixes languages (``Document.blocks``, e.g. a bilingual Chinese/English
+    INDC) is matched once per language, each time on a copy of the text where the other
+    languages' paragraphs are blanked (same length, so offsets hold), with that language's
+    rules; text in a language the rubric has no rules for is reported as
+    ``uncovered_share`` (its criteria cannot be called absent)."""
+    langs = [normalise_language(x) for x in document.languages]
+    if len(langs) < 2:
+        return _find_evidence_one(document, rubric)
+    from dataclasses import replace
+
+    text = document.text
+    total = max(1, sum(b - a for a, b, _ in document.blocks))
+    parts, uncovered, missing = [], 0, []
+    for lang in dict.fromkeys(langs):
+        spans = [(a, b) for a, b, code in document.blocks if normalise_language(code) == lang]
+        if lang not in rubric.languages:
+            uncovered += sum(b - a for a, b in spans)
+            missing.append(lang)
+            continue
+        chunks, pos = [], 0
+        for a, b in spans:
+            chunks.append(_BLANK.sub(" ", text[pos:a]))
+            chunks.append(text[a:b])
+            pos = b
+        chunks.append(_BLANK.sub(" ", text[pos:]))
+        masked = "".join(chunks)
+        parts.append(_find_evidence_one(replace(document, text=masked, language=lang,
+                                                blocks=()), rubric))
+    if not parts:
+        out = _find_evidence_one(replace(document, blocks=()), rubric)
+        out.uncovered_share, out.uncovered_languages = 1.0, tuple(missing)
+        return out
+    out = _merge(parts, rubric)
+    out.language = normalise_language(document.language)
+    out.uncovered_share = round(uncovered / total, 6)
+    out.uncovered_languages = tuple(missing)
+    return out
+
+
+_BLANK = re.compile(r"[^\n]")
+
+
+def _merge(parts: list, rubric: Rubric) -> "Candidates":
+    """One Candidates from the per-language ones: rows concatenated, rule indices renumbered
+    over the union of rule names ("quantity" stays 0), the usual order restored."""
+    cols: dict = {}
+    keys = [k for k in parts[0].columns]
+    for k in keys:
+        cols[k] = np.concatenate([np.asarray(p.columns[k]) for p in parts]) if parts else []
+    names = ["quantity"] + sorted({str(r) for r in cols["rule"].tolist()} - {"quantity"})
+    index = {n: i for i, n in enumerate(names)}
+    cols["rule_i"] = np.asarray([index[str(r)] for r in cols["rule"].tolist()], np.int64)
+    order = np.lexsort((cols["rule_i"], cols["end"], cols["start"], cols["ci"]))
+    cols = {k: v[order] for k, v in cols.items()}
+    applicable = {c: any(p.applicable[c] for p in parts) for c in parts[0].applicable}
+    reasons = {c: r for p in parts for c, r in (p.not_applicable_reason or {}).items()
+               if not applicable[c]}
+    structural = frozenset().union(*(p.structural for p in parts))
+    return Candidates(cols, parts[0].language, any(p.language_covered for p in parts),
+                      applicable, reasons, structural)
+
+
+def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
+    """Candidates of ``rubric`` in ``document``, all of it read as ``document.language``.
 
     Numpy throughout (one row per match, no per-row pandas work): this runs once per
     document and rubric and must stay cheap next to text extraction.

@@ -103,7 +103,7 @@ def read_document(path: str | Path, *, language: str | None = None,
     DocumentError
         Missing, empty, oversized, encrypted, corrupt or unsupported files, zip bombs.
     """
-    from rbm_surveys.docs.language import detect_language
+    from rbm_surveys.docs.language import detect_language, language_blocks
     from rbm_surveys.docs.normalise import (clean_page, dehyphenate, strip_running_lines, tidy,
                                             unify_lines)
     from rbm_surveys.docs.quality import damaged_reason, garbled_reason, reversed_digits
@@ -157,6 +157,15 @@ def read_document(path: str | Path, *, language: str | None = None,
             f"page {pg.number}: {pg.reason}" for pg in bad[:10]) + (" …" if len(bad) > 10 else ""))
     if not full.strip():
         warnings.append("no readable text")
+    blocks = () if language else language_blocks(full, lang)
+    if blocks:  # the main language is the one with most text
+        size: dict[str, int] = {}
+        for a, b, code in blocks:
+            size[code] = size.get(code, 0) + b - a
+        lang = max(sorted(size), key=lambda c: size[c])
+        warnings.append("mixed languages: " + ", ".join(
+            f"{c} {size[c] / max(1, sum(size.values())):.0%}" for c in sorted(size)))
     passages = segment_pages(full, pages, lang)
     return Document(path=file, sha256=sha, kind=kind, language=lang, text=full,
-                    pages=tuple(pages), passages=passages, warnings=tuple(warnings))
+                    pages=tuple(pages), passages=passages, warnings=tuple(warnings),
+                    blocks=blocks)

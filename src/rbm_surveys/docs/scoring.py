@@ -150,6 +150,11 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
 
     unreadable = document.unreadable_pages
     ur_text = (f"pages {', '.join(map(str, unreadable))} unreadable" if unreadable else "")
+    if cand.uncovered_share >= UNCOVERED_MIN:  # text in a language without rules
+        more = (f"{cand.uncovered_share:.0%} of the text in {', '.join(cand.uncovered_languages)}"
+                " (no rules)")
+        ur_text = f"{ur_text}; {more}" if ur_text else more
+        unreadable = unreadable or (0,)
     applicable = np.asarray([cand.applicable[c] for c in ids])
     # overrides, in the order of the module docstring's steps 4, 2, 1 (last one wins):
     # absence is not claimed when part of the document could not be read
@@ -202,6 +207,8 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
 #: Share of a document (pages, or characters in languages without rules) that cannot be
 #: determined from which the document gets no band (LEVELS.md: "too much undeterminable").
 UNDETERMINABLE_SHARE = 1 / 3
+#: Share of the text in languages without rules from which absence is not claimed.
+UNCOVERED_MIN = 0.05
 
 _STR = pd.StringDtype(na_value=np.nan)  # pandas' default "str" dtype
 
@@ -253,14 +260,22 @@ def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: 
     articles = {p: _ARTICLE.findall(p) for p in set(c["passage"])}
     sha, rid, version = document.sha256, rubric.id, rubric.version
     # one dict per row, built from zipped column lists (no per-row indexing)
+    if document.blocks:  # the language each passage was read in
+        bstart = np.asarray([a for a, _, _ in document.blocks], np.int64)
+        blang = [code for _, _, code in document.blocks]
+        at = np.clip(np.searchsorted(bstart, np.asarray(c["start"], np.int64), "right") - 1,
+                     0, len(blang) - 1)
+        langs = [blang[i] for i in at.tolist()]
+    else:
+        langs = [language] * len(c["start"])
     recs = [{"document_sha256": sha, "rubric": rid, "rubric_version": version,
-             "criterion": crit, "rule": rule, "language": language, "page": page,
+             "criterion": crit, "rule": rule, "language": lang, "page": page,
              "start": a, "end": b, "text": text[a:b], "passage": passage,
              "passage_start": ps, "passage_end": pe, "articles": articles[passage],
              "vetoed": vetoed, "veto_term": veto, "veto_reason": why,
              "cues": [f for f, on in zip(FLAGS, flags) if on]}
-            for crit, rule, page, a, b, passage, ps, pe, vetoed, veto, why, *flags in zip(
-                c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],
+            for lang, crit, rule, page, a, b, passage, ps, pe, vetoed, veto, why, *flags in zip(
+                langs, c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],
                 c["passage_start"], c["passage_end"], c["vetoed"], c["veto_term"],
                 c["veto_reason"], *(c[f] for f in FLAGS))]
     quantity = ("pollutant", "averaging", "value", "unit", "value_in_table_unit", "table_unit",
