@@ -324,13 +324,8 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
     got: list[Head] = []
     for h in heads:
         got.append(h if isinstance(h, Head) else read_head(h, key))
-    if checkpoint:
-        cp = checkpoint_path(path)
-        if not cp.exists():
-            raise TamperError(f"no checkpoint ({cp.name}) beside the ledger: cuts at its end "
-                              "cannot be ruled out", file=str(path),
-                              hint="give --checkpoint FILE (a checkpoint, decisions CSV or "
-                                   "review workbook), or --no-checkpoint to check the chain only")
+    cp = checkpoint_path(path)
+    if checkpoint and cp.exists():
         got.append(read_head(cp, key))
     for h in got:
         where = h.source or "a recorded head"
@@ -342,6 +337,11 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
             raise TamperError(f"entry {h.entries} does not carry the hash {where} recorded: the "
                               "ledger was rewritten", file=str(path), line=h.entries,
                               hint="restore the ledger from its last good copy")
+    if checkpoint and not cp.exists():
+        raise TamperError(f"no checkpoint ({cp.name}) beside the ledger: cuts at its end "
+                          "cannot be ruled out", file=str(path),
+                          hint="give --checkpoint FILE (a checkpoint, decisions CSV or "
+                               "review workbook), or --no-checkpoint to check the chain only")
     if checkpoint and got and got[-1].entries < len(hashes):
         raise TamperError(f"{len(hashes) - got[-1].entries} entr(ies) after the checkpoint "
                           f"(entry {got[-1].entries}) were appended outside rbm (forged?)",

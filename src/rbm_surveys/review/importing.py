@@ -68,7 +68,7 @@ class ImportResult:
                  f"{len(done)} reviewed final levels"]
         a = self.agreement[self.agreement["scope"] == "all"]
         for r in a.itertuples(index=False):
-            ci = ("" if pd.isna(r.ci_low) else
+            ci = (f"  (no interval: {r.n_documents} document(s))" if pd.isna(r.ci_low) else
                   f"  95% CI [{r.ci_low:.2f}, {r.ci_high:.2f}] ({r.n_boot} bootstrap replicates "
                   f"over {r.n_documents} documents)")
             lines.append(f"  {r.comparison:<16} {r.metric:<27} {r.value:6.3f}{ci}")
