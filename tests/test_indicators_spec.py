@@ -50,13 +50,27 @@ def test_errors_name_file_key_and_line(tmp_path):
 
 def test_all_problems_reported_together():
     text = ("module: m\nuniverse: {when: {var: age}}\nindicators:\n"
-            "  - {id: a, kind: ratio}\n  - {id: a, title: t, source: s, kind: average, of: [zz, a]}\n")
+            "  - {id: a, kind: ratio}\n"
+            "  - {id: b, source: s, kind: proportion, numerator: {var: q, in: [x]}, "
+            "missing: sdg}\n")
     with pytest.raises(ConfigError) as exc:
         load_spec("x.yaml", text=text)
     msg = str(exc.value)
-    for part in ("universe.when", "kind must be one of", "duplicate indicator id",
-                 "'zz' is not a proportion indicator", "'title' is required"):
+    for part in ("3 problem(s)", "universe.when (line 2)", "indicators[0].kind (line 4): 'ratio' is not known",
+                 "indicators[1].title (line 5): required key is missing"):
         assert part in msg
+
+
+def test_cross_references_reported_together():
+    text = ("module: m\nuniverse: {when: {var: age, '>=': 18}}\nindicators:\n"
+            "  - {id: a, title: t, source: s, kind: proportion, numerator: {var: q, in: [x]}, "
+            "missing: sdg}\n"
+            "  - {id: a, title: t, source: s, kind: average, of: [zz, a]}\n")
+    with pytest.raises(ConfigError) as exc:
+        load_spec("x.yaml", text=text)
+    msg = str(exc.value)
+    assert "duplicate indicator id" in msg and "'zz' is not a proportion indicator" in msg
+    assert exc.value.where["key"] == "indicators[1].id" and exc.value.where["line"] == 5
 
 
 def test_custom_missing_mapping_must_name_every_reason():

@@ -63,8 +63,12 @@ def test_inspect_unmatched_columns_and_config(files, capsys, tmp_path):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("cleaning:\n  duplicates: false\nprivacy:\n  keep: [respondent_name]\n",
                    encoding="utf-8")
+    # the library's default: an unknown column is an error, in the CLI too
     assert main(["inspect", str(export), "--form", str(files["form"]), "--no-progress",
-                 "--config", str(cfg)]) == 0
+                 "--config", str(cfg)]) == 2
+    assert "extra_col" in capsys.readouterr().err
+    assert main(["inspect", str(export), "--form", str(files["form"]), "--no-progress",
+                 "--config", str(cfg), "--unknown", "keep"]) == 0
     out = capsys.readouterr().out
     assert "unmatched columns in main: extra_col" in out
     assert "drop_duplicates" not in out.split("Cleaning\n")[1].split("\n\n")[0]

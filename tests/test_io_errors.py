@@ -89,13 +89,14 @@ def test_repeat_sheet_without_link_columns(tmp_path):
 
 
 def test_oversized_member_refused_by_declared_size(tmp_path, monkeypatch):
-    from rbm_surveys.surveys.io import sniff
+    from rbm_surveys import safety
 
     path = tmp_path / "s.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("form.csv", b"a,b\n" + b"1,2\n" * 5000)
-    monkeypatch.setattr(sniff, "MAX_MEMBER_BYTES", 10_000)  # a small limit instead of a 4 GB file
-    err = _raises(path, match="declares 20,004 bytes")
+    # a small limit instead of an 8 GB file (the limits are rbm_surveys.safety's)
+    monkeypatch.setitem(safety.LIMITS, "export", safety.Limits(max_bytes=1 << 20, max_unzipped=10_000))
+    err = _raises(path, match="inflates to 20,004 bytes")
     assert err.where["key"] == "form.csv"
 
 

@@ -137,9 +137,9 @@ def test_level_meanings_and_changelog(tmp_path):
     assert "interim target" in r.level_meaning("pm25_annual", "partial")
     assert r.changelog[-1][0] == r.version
     text = open(load_rubric("igutp").path, encoding="utf-8").read()
-    bad = text.replace("  partial: the principle is touched on once",
-                       "  maybe: the principle is touched on once").replace(
-        'version: "1.0.0"\n', 'version: "1.1.0"\n', 1)
+    bad = text.replace("\n  partial: \"the criterion's topic",
+                       "\n  maybe: \"the criterion's topic", 1).replace(
+        'version: "2.0.0"\n', 'version: "2.1.0"\n', 1)
     path = tmp_path / "igutp_edit.yaml"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(RubricError) as info:
@@ -148,5 +148,5 @@ def test_level_meanings_and_changelog(tmp_path):
     assert "'maybe' is not a level" in problems["levels.maybe"]["problem"]
     assert "add an entry for this version" in problems["changelog"]["problem"]
     line_of = {ln: i + 1 for i, ln in enumerate(bad.splitlines())}
-    assert problems["levels.maybe"]["line"] == line_of[
-        "  maybe: the principle is touched on once"]
+    maybe = next(ln for ln in line_of if ln.startswith("  maybe: "))
+    assert problems["levels.maybe"]["line"] == line_of[maybe]

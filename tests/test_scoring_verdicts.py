@@ -42,7 +42,7 @@ def test_verdict_table_and_evidence_contract(igutp):
     assert v.loc["a2_governance", "level"] == "present"
     assert v.loc["b1_culture_diversity", "level"] == "absent"
     assert (v["document_sha256"] == doc.sha256).all()
-    assert (v["rubric_version"] == "1.0.0").all() and (v["edition"] == "2015").all()
+    assert (v["rubric_version"] == "2.0.0").all() and (v["edition"] == "2015").all()
     assert not v.loc["d2_monitoring", "verified"]  # principle wording unverified
     assert "not found" in v.loc["d2_monitoring", "unverified"]
     for e in s.evidence:

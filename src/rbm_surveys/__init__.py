@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "score_document": "rbm_surveys.docs.scoring",
 }
 
-__all__ = ["__version__", "RbmError", *_EXPORTS]
+__all__ = ["__version__", "RbmError", *_EXPORTS]  # noqa: PLE0604 - the keys, all strings
 
 
 def __getattr__(name: str) -> Any:

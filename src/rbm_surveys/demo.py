@@ -134,11 +134,9 @@ def _demo_framework(out_dir: Path, results, summaries) -> None:
     values = pd.concat([reduce_survey(results, REPORTING_YEAR, location="demo city"),
                         reduce_verdicts(summaries, REPORTING_YEAR)], ignore_index=True)
     table = progress(values, framework)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "progress.csv"
-    from rbm_surveys.report.safe import safe_frame
+    from rbm_surveys.files import write_csv
 
-    safe_frame(table).to_csv(path, index=False, encoding="utf-8")
+    path = write_csv(table, out_dir / "progress.csv", lineterminator="\n")
     print(f"\nResults framework (UN-Habitat 2020–2023), reporting year {REPORTING_YEAR} "
           "(document counts cover the example documents only; survey shares are one city's):")
     for r in table.itertuples(index=False):

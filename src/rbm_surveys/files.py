@@ -22,6 +22,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,8 +52,24 @@ def _output_error(exc: OSError, path: Path) -> OutputError:
                        hint="check the path and free space, then run again")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = None) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; on success move it over ``path``.
 
@@ -63,6 +80,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
     if mode not in ("w", "wb"):
         raise ValueError("mode must be 'w' or 'wb'")
     path = Path(path)
+    if path.is_dir():
+        raise OutputError("this is a folder, not a file name", file=str(path),
+                          hint=f"give a file name, e.g. {path / 'out.csv'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -75,6 +95,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file owner-only; an output gets the usual permissions (those of
+        # the file it replaces, else 0666 less the umask)
+        os.chmod(tmp, _target_mode(path))
         os.replace(tmp, path)
         ok = True
     except OSError as exc:
@@ -85,21 +108,21 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
                 os.unlink(tmp)
 
 
-def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
+def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically; returns the path."""
     with atomic_write(path, "w", encoding=encoding) as fh:
         fh.write(text)
     return Path(path)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path."""
     with atomic_write(path, "wb") as fh:
         fh.write(data)
     return Path(path)
 
 
-def write_csv(frame: Any, path: str | os.PathLike, *, safe: bool = True, **to_csv: Any) -> Path:
+def write_csv(frame: Any, path: str | os.PathLike[str], *, safe: bool = True, **to_csv: Any) -> Path:
     """Write a DataFrame as UTF-8 CSV atomically, text cells formula-safe unless ``safe=False``.
 
     Extra keywords go to :meth:`pandas.DataFrame.to_csv` (``index=False`` by default; CRLF line
@@ -115,7 +138,7 @@ def write_csv(frame: Any, path: str | os.PathLike, *, safe: bool = True, **to_cs
     return Path(path)
 
 
-def write_jsonl(path: str | os.PathLike, rows: Any, *, default: Any = None) -> Path:
+def write_jsonl(path: str | os.PathLike[str], rows: Any, *, default: Any = None) -> Path:
     """Write one JSON object per line (UTF-8, keys sorted) atomically."""
     with atomic_write(path, "w") as fh:
         for row in rows:
@@ -123,7 +146,7 @@ def write_jsonl(path: str | os.PathLike, rows: Any, *, default: Any = None) -> P
     return Path(path)
 
 
-def save_workbook(workbook: Any, path: str | os.PathLike) -> Path:
+def save_workbook(workbook: Any, path: str | os.PathLike[str]) -> Path:
     """Save an openpyxl workbook atomically (cells must already be formula-safe)."""
     with atomic_write(path, "wb") as fh:
         workbook.save(fh)
@@ -146,12 +169,15 @@ class OutputSet:
     untouched.
     """
 
-    def __init__(self, out_dir: str | os.PathLike, *, replace_all: bool = False) -> None:
+    def __init__(self, out_dir: str | os.PathLike[str], *, replace_all: bool = False) -> None:
         self.out_dir = Path(out_dir)
         self.replace_all = replace_all
         self.staging: Path | None = None
 
     def __enter__(self) -> Path:
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise OutputError("this is a file, not a folder for the outputs",
+                              file=str(self.out_dir), hint="give a folder name (--out)")
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=".rbm-staging-", dir=self.out_dir))

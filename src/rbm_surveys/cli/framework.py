@@ -23,10 +23,10 @@ def register(sub) -> None:
 
 
 def _emit(frame, out: str | None) -> None:
-    from rbm_surveys.report.safe import safe_frame
+    from rbm_surveys.files import write_csv
 
     if out:
-        safe_frame(frame).to_csv(out, index=False)
+        write_csv(frame, out, lineterminator="\n")
         print(f"wrote {len(frame)} rows to {out}")
     else:
         frame.to_string(sys.stdout, index=False, max_colwidth=60)
@@ -53,6 +53,6 @@ def run_progress(args) -> int:
     try:
         table = progress(read_csv_input(args.values), local_targets=local)
     except RbmError as exc:
-        raise exc.at(file=args.values)
+        raise exc.at(file=args.values) from None
     _emit(table, args.out)
     return 0

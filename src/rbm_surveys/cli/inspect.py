@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--missing-codes", metavar="CODE=REASON", nargs="+",
                    help="declared missing codes, replacing the defaults "
                         "(e.g. dnk=dont_know pnta=refused 98=dont_know)")
+    p.add_argument("--unknown", choices=("error", "keep", "drop"), default="error",
+                   help="export columns the form does not have: error (default, as the "
+                        "library), keep or drop (with a warning)")
     p.add_argument("--config", metavar="YAML",
                    help="cleaning/privacy settings (keys 'cleaning' and 'privacy')")
     p.add_argument("--show-personal", action="store_true",
@@ -56,30 +59,14 @@ def _parse_codes(items: list[str]) -> dict[str, str]:
 
 
 def _load_config(path: str | None) -> dict:
-    from rbm_surveys.errors import ConfigError
-
+    """The --config YAML (:class:`rbm_surveys.config.InspectConfig`) as a plain dict."""
     if path is None:
         return {}
-    import yaml
+    from rbm_surveys.config import InspectConfig, read_yaml, validate
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise ConfigError("configuration file not found", file=path,
-                          hint="check the --config path") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=path,
-                          line=mark.line + 1 if mark else None,
-                          hint="fix the YAML syntax") from None
-    raw = raw or {}
-    if not isinstance(raw, dict) or set(raw) - {"cleaning", "privacy"}:
-        extra = sorted(set(raw) - {"cleaning", "privacy"}) if isinstance(raw, dict) else []
-        raise ConfigError("the configuration must be a mapping with keys 'cleaning' and/or "
-                          "'privacy'" + (f" (unknown: {', '.join(map(str, extra))})" if extra
-                                         else ""), file=path, key=extra[0] if extra else None)
-    return raw
+    doc, where = read_yaml(path, what="inspect configuration")
+    model = validate(InspectConfig, doc or {}, where, what="inspect configuration")
+    return model.model_dump()
 
 
 def _section(title: str) -> None:
@@ -100,11 +87,6 @@ def run(args) -> int:
     config = _load_config(args.config)
     cleaning_cfg = dict(config.get("cleaning") or {})
     privacy_cfg = dict(config.get("privacy") or {})
-    unknown = set(privacy_cfg) - {"personal_columns", "keep"}
-    if unknown:
-        raise ConfigError(f"unknown privacy setting(s) {', '.join(sorted(unknown))}",
-                          file=args.config, key="privacy",
-                          hint="allowed: personal_columns, keep")
     if args.missing_codes:
         missing = cleaning_cfg.get("missing")
         missing = dict(missing) if isinstance(missing, dict) else {}
@@ -116,7 +98,7 @@ def run(args) -> int:
 
     data = read_export(args.export, form=args.form, header=args.header, language=args.lang,
                        group_sep=args.group_sep, progress=not args.no_progress,
-                       unknown="keep" if args.form else "error")
+                       unknown=args.unknown)
     try:
         cleaned, log = clean.run_cleaning(data, cleaning_cfg)
     except ConfigError as exc:

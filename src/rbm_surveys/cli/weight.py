@@ -64,6 +64,7 @@ def run(args) -> int:
     import pandas as pd
 
     from rbm_surveys.errors import UsageError
+    from rbm_surveys.files import OutputSet, write_csv, write_text
     from rbm_surveys.surveys.weighting.pipeline import load_design_config, run_weighting
 
     export, out = Path(args.export), Path(args.out)
@@ -83,15 +84,11 @@ def run(args) -> int:
     ids = [c for c in ID_COLUMNS if c in data.columns]
     if ids:
         table = pd.concat([data[ids].reset_index(drop=True), table], axis=1)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
     summary = pd.concat([r.to_frame().assign(step=r.summary["step"]) for r in result.reports],
                         ignore_index=True) if result.reports else \
         pd.DataFrame(columns=["measure", "value", "step"])
-    summary[["step", "measure", "value"]].to_csv(outputs[1], index=False)
     margins = pd.concat([r.margins.assign(step=r.summary["step"]) for r in result.reports],
                         ignore_index=True) if result.reports else pd.DataFrame()
-    margins.to_csv(outputs[2], index=False)
     md = [f"# Weights for {export.name}", ""]
     warnings = tuple(getattr(result.design, "weighting_warnings", ()) or ())
     if warnings:
@@ -100,7 +97,13 @@ def run(args) -> int:
         md += ["## Non-response adjustment factors", "",
                result.factors.to_string(index=False), ""]
     md += [r.to_markdown() for r in result.reports]
-    outputs[3].write_text("\n".join(md), encoding="utf-8")
+    # the four files are staged and swapped in together; every text cell (ids, category
+    # values, step names) is formula-safe (rbm_surveys.files.write_csv)
+    with OutputSet(out.parent) as staging:
+        write_csv(table, staging / outputs[0].name)
+        write_csv(summary[["step", "measure", "value"]], staging / outputs[1].name)
+        write_csv(margins, staging / outputs[2].name)
+        write_text(staging / outputs[3].name, "\n".join(md))
     n_resp = int(table["responded"].sum())
     print(f"rbm weight: {n_resp} respondents of {len(table)} rows weighted; "
           f"sum of weights {table['weight'].sum():.6g}; wrote {out}, {outputs[1].name}, "

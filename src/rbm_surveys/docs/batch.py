@@ -17,7 +17,6 @@ Output tables (fixed columns):
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -27,10 +26,10 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from rbm_surveys.errors import RbmError, UsageError
+from rbm_surveys.errors import OutputError, RbmError, UsageError
 
 __all__ = ["score_path", "score_paths", "expand_paths", "write_batch", "BatchResult",
-           "DOCUMENT_COLUMNS", "FAILURE_COLUMNS"]
+           "DOCUMENT_COLUMNS", "FAILURE_COLUMNS", "check_rubrics", "collect", "failure_result"]
 
 DOCUMENT_COLUMNS = ["document", "document_sha256", "kind", "language", "pages",
                     "unreadable_pages", "passages", "characters", "warnings"]
@@ -121,12 +120,7 @@ def score_paths(paths: Sequence[str], rubric_ids: Sequence[str], *, jobs: int | 
                 language: str | None = None, max_bytes: int | None = None,
                 progress: bool = False) -> BatchResult:
     """Score every path against every rubric; ``jobs`` processes (default: all cores)."""
-    from rbm_surveys.docs.scoring import VERDICT_COLUMNS
-
-    if not rubric_ids:
-        raise UsageError("no rubric given", hint="pass --rubric ID (see `rbm docs rubrics`)")
-    for rubric_id in rubric_ids:  # fail fast on a bad rubric, before reading any document
-        _rubric(rubric_id)
+    check_rubrics(rubric_ids)
     if jobs is not None and jobs < 1:
         raise UsageError(f"jobs must be at least 1, got {jobs}")
     paths = list(paths)
@@ -151,12 +145,31 @@ def score_paths(paths: Sequence[str], rubric_ids: Sequence[str], *, jobs: int | 
                 try:
                     results[i] = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (e.g. out of memory)
-                    results[i] = {"document": paths[i], "info": None, "verdicts": [],
-                                  "evidence": [], "summaries": [],
-                                  "failure": _failure(paths[i], "worker", exc)}
+                    results[i] = failure_result(paths[i], exc)
                 bar.update()
     bar.close()
-    done = [r for r in results if r is not None]
+    return collect([r for r in results if r is not None])
+
+
+def check_rubrics(rubric_ids: Sequence[str]) -> None:
+    """Fail fast on a missing or bad rubric, before any document is read."""
+    if not rubric_ids:
+        raise UsageError("no rubric given", hint="pass --rubric ID (see `rbm docs rubrics`)")
+    for rubric_id in rubric_ids:
+        _rubric(rubric_id)
+
+
+def failure_result(path: str, exc: BaseException) -> dict[str, Any]:
+    """The result of a document whose worker died (out of memory, killed …)."""
+    return {"document": path, "info": None, "verdicts": [], "evidence": [], "summaries": [],
+            "failure": _failure(path, "worker", exc)}
+
+
+def collect(results: Sequence[dict[str, Any]]) -> BatchResult:
+    """Assemble :func:`score_path` results (in input order) into one :class:`BatchResult`."""
+    from rbm_surveys.docs.scoring import VERDICT_COLUMNS
+
+    done = list(results)
     frames = [v for r in done for v in r["verdicts"]]
     verdicts = (pd.concat(frames, ignore_index=True) if frames
                 else pd.DataFrame(columns=VERDICT_COLUMNS))
@@ -192,20 +205,20 @@ def write_batch(result: BatchResult, out_dir: str | os.PathLike) -> dict[str, Pa
     except OSError as exc:
         raise UsageError(f"cannot write the results ({exc.strerror or exc})", key=str(out),
                          hint="give --out a folder you can write to") from None
+    except OutputError as exc:
+        raise OutputError(f"cannot write the results: {exc.message}", key=str(out),
+                          hint=exc.hint) from None
 
 
 def _write(result: BatchResult, out: Path) -> dict[str, Path]:
-    from rbm_surveys.report.safe import safe_frame
+    from rbm_surveys.files import OutputSet, write_csv, write_jsonl
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = {name: out / name for name in ("verdicts.csv", "evidence.jsonl", "documents.csv",
-                                           "failures.csv", "summary.jsonl")}
-    safe_frame(result.verdicts).to_csv(files["verdicts.csv"], index=False, encoding="utf-8")
-    safe_frame(result.documents).to_csv(files["documents.csv"], index=False, encoding="utf-8")
-    safe_frame(result.failures).to_csv(files["failures.csv"], index=False, encoding="utf-8")
-    for name, rows in (("evidence.jsonl", result.evidence), ("summary.jsonl", result.summaries)):
-        with open(files[name], "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True,
-                                    default=_json_default) + "\n")
-    return files
+    names = ("verdicts.csv", "evidence.jsonl", "documents.csv", "failures.csv", "summary.jsonl")
+    # the five files are staged and swapped in together (rbm_surveys.files.OutputSet)
+    with OutputSet(out) as staging:
+        write_csv(result.verdicts, staging / "verdicts.csv", lineterminator="\n")
+        write_csv(result.documents, staging / "documents.csv", lineterminator="\n")
+        write_csv(result.failures, staging / "failures.csv", lineterminator="\n")
+        write_jsonl(staging / "evidence.jsonl", result.evidence, default=_json_default)
+        write_jsonl(staging / "summary.jsonl", result.summaries, default=_json_default)
+    return {name: out / name for name in names}

@@ -84,7 +84,7 @@ def read_docx_pages(data: bytes, *, file: str) -> list[str]:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentError(f"the Word file is corrupt or incomplete ({exc})", file=file,
                             hint="re-save it from Word or LibreOffice") from None
-    except Exception as exc:  # lxml XMLSyntaxError and zip errors from inside python-docx
+    except Exception as exc:  # noqa: BLE001 - lxml XMLSyntaxError and zip errors from inside python-docx
         raise DocumentError(f"the Word file cannot be parsed ({type(exc).__name__}: {exc})",
                             file=file, hint="re-save it from Word or LibreOffice") from None
     body = document.element.body

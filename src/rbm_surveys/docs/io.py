@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rbm_surveys import safety
 from rbm_surveys.docs.document import PAGE_JOIN, Document, Page
 from rbm_surveys.errors import DocumentError, UsageError
 from rbm_surveys.provenance import sha256_bytes
@@ -29,7 +30,7 @@ from rbm_surveys.provenance import sha256_bytes
 __all__ = ["read_document", "DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "decode_text"]
 
 #: Files larger than this are refused unless ``max_bytes`` is raised (200 MiB).
-DEFAULT_MAX_BYTES = 200 << 20
+DEFAULT_MAX_BYTES = safety.LIMITS["document"].max_bytes
 #: Suffixes picked up when a folder is given to the batch reader (type is still sniffed).
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 
@@ -112,14 +113,9 @@ def read_document(path: str | Path, *, language: str | None = None,
         raise UsageError(f"language must be an ISO 639-1 code like 'en' or 'fr', got {language!r}")
     file = str(path)
     p = Path(path)
-    if not p.is_file():
-        raise DocumentError("no such file" if not p.exists() else "not a file", file=file,
-                            hint="check the path")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise DocumentError(f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-                            file=file, hint="split the document, or raise max_bytes if it is "
-                                            "genuine")
+    if not p.exists():
+        raise DocumentError("no such file", file=file, hint="check the path")
+    safety.check_size(p, "document", error=DocumentError, max_bytes=max_bytes)
     try:
         data = p.read_bytes()
     except OSError as exc:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import io
 import zipfile
 
+from rbm_surveys import safety
 from rbm_surveys.errors import DocumentError
 
 __all__ = ["sniff_kind", "check_zip", "MAX_ZIP_RATIO", "MAX_UNZIPPED_BYTES", "MAX_ZIP_MEMBERS"]
 
-#: A member inflating more than this many times its compressed size is treated as a bomb.
-#: Word XML compresses 5-20x; a bomb of zeros compresses ~1000x.
-MAX_ZIP_RATIO = 100
-#: Members smaller than this are never judged by ratio (tiny XML parts compress oddly).
-_RATIO_FLOOR = 1 << 20
-#: Total inflated size allowed for one container.
-MAX_UNZIPPED_BYTES = 512 << 20
-MAX_ZIP_MEMBERS = 10_000
+#: limits live in :mod:`rbm_surveys.safety` (one set for every reader)
+MAX_ZIP_RATIO = safety.MAX_ZIP_RATIO
+MAX_UNZIPPED_BYTES = safety.LIMITS["document"].max_unzipped
+MAX_ZIP_MEMBERS = safety.MAX_ZIP_MEMBERS
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<p>", b"<p ", b"<div",
@@ -73,29 +70,10 @@ def sniff_kind(head: bytes, data: bytes, *, file: str) -> str:
 
 
 def _zip_names(data: bytes, *, file: str) -> set[str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            check_zip(zf, file=file)
-            return set(zf.namelist())
-    except zipfile.BadZipFile as exc:
-        raise DocumentError(f"the zip container is corrupt ({exc})", file=file,
-                            hint="re-download or re-save the file") from None
+    with safety.open_zip(io.BytesIO(data), "document", file=file, error=DocumentError) as zf:
+        return set(zf.namelist())
 
 
 def check_zip(zf: zipfile.ZipFile, *, file: str) -> None:
-    """Refuse zip bombs: too many members, too much inflated data, or absurd ratios."""
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise DocumentError(f"the container holds {len(infos)} members (limit {MAX_ZIP_MEMBERS})",
-                            file=file, hint="this looks like a zip bomb; do not open it")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNZIPPED_BYTES:
-        raise DocumentError(f"the container inflates to {total:,} bytes "
-                            f"(limit {MAX_UNZIPPED_BYTES:,})", file=file,
-                            hint="this looks like a zip bomb; if the document is genuine, "
-                                 "export it to PDF")
-    for i in infos:
-        if i.file_size > _RATIO_FLOOR and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
-            raise DocumentError(f"member {i.filename!r} inflates {i.file_size // max(i.compress_size, 1)}x "
-                                f"(limit {MAX_ZIP_RATIO}x)", file=file,
-                                hint="this looks like a zip bomb; do not open it")
+    """Refuse zip bombs, encrypted members and DTDs (:func:`rbm_surveys.safety.check_zip`)."""
+    safety.check_zip(zf, "document", file=file, error=DocumentError)

@@ -220,4 +220,4 @@ def read_framework(path: str | Path | None = None) -> pd.DataFrame:
     try:
         return _parse(text, sha256_bytes(data))
     except ConfigError as exc:
-        raise exc.at(file=where)
+        raise exc.at(file=where) from None

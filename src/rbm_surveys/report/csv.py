@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbm_surveys.report.safe import safe_frame
-
 __all__ = ["write_results_csv"]
 
 
 def write_results_csv(results: pd.DataFrame, path: str | Path) -> Path:
     """Write ``results`` as UTF-8 CSV (comma, header row); text that could start a formula
     (``=``, ``+``, ``-``, ``@``, tab, CR …) is guarded by :func:`safe_frame`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # CRLF, so a field holding a bare CR or LF is quoted (the csv module quotes line-end chars)
-    safe_frame(results).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
-    return path
+    from rbm_surveys.files import write_csv
+
+    # atomic; CRLF, so a field holding a bare CR or LF is quoted
+    return write_csv(results, Path(path), lineterminator="\r\n")

@@ -165,10 +165,9 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
             ws.cell(row=1, column=j).font = bold
             ws.column_dimensions[get_column_letter(j)].width = 18
         ws.freeze_panes = "A2"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    from rbm_surveys.files import save_workbook
+
+    return save_workbook(wb, Path(path))
 
 
 def _rules_text(rules: Any) -> str:

@@ -221,14 +221,10 @@ def _open_checked(path: Path):
     """openpyxl workbook of ``path`` after the zip/XML guards every reader uses."""
     from openpyxl import load_workbook
 
-    try:  # the one file-safety module, once it exists; the survey readers' guard until then
-        from rbm_surveys.safety import open_zip  # type: ignore[import-not-found]
-    except ImportError:
-        from rbm_surveys.surveys.io.sniff import open_zip
+    from rbm_surveys.safety import check_size, open_zip
 
-    if not path.is_file():
-        raise InputError("file not found", file=str(path), hint="check the path")
-    open_zip(path).close()
+    check_size(path, "workbook", error=InputError)
+    open_zip(path, "workbook").close()
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file

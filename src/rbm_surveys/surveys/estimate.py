@@ -42,7 +42,7 @@ from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
 __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance",
-           "table"]
+           "table", "PsuSums", "estimate_from_sums"]
 
 #: fixed result columns; the ``by`` columns are inserted after ``level``
 RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
@@ -823,3 +823,96 @@ def quantile(design: Any, variables: Any, quantiles: float | Sequence[float] = 0
         t.insert(2, "quantile", p_list)
         frames.append(t)
     return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- sums from elsewhere
+@dataclass
+class PsuSums:
+    """Sufficient statistics of a table, computed by another engine (e.g. Dask partitions).
+
+    Attributes
+    ----------
+    sums: ``(width + 1, D, C)`` sums of ``w * column`` per (fine domain, first-stage PSU) for
+        the virtual columns (numeric variables first, then one 0/1 column per level of each
+        categorical variable, then the constant 1), over rows complete in every variable.
+    n: ``(D,)`` rows with non-zero weight per fine domain (complete rows only).
+    sq: ``(width, D)`` sums of ``w * column**2`` (needed for ``deff`` only) or ``None``.
+    domains: one row per fine domain, one column per by-variable (sorted as R svyby).
+    variables, levels: variable name and level label of each virtual column (``None`` level
+        for numeric variables).
+    """
+
+    sums: np.ndarray
+    n: np.ndarray
+    sq: np.ndarray | None
+    domains: pd.DataFrame
+    variables: list
+    levels: list
+
+
+def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
+                       statistic: str = "proportion", deff: bool | str = False,
+                       ci: str = "wald", level: float = 0.95,
+                       denominator: int | None = None) -> pd.DataFrame:
+    """Estimates from :class:`PsuSums` on a design that holds only the PSU structure.
+
+    ``design`` is a single-stage Taylor design (or a replicate design with PSU-level factors)
+    whose first-stage PSU codes index the last axis of ``stats.sums``. The sums of each fine
+    domain are added up to every coarser by-specification in ``bys``, then the same variance
+    formulas as :func:`table` run on them, so the result equals :func:`table` on the rows
+    the sums came from. ``statistic``: proportion | mean | total | ratio (``denominator`` =
+    index of the denominator's virtual column).
+    """
+    check_choice(statistic, ("proportion", "mean", "total", "ratio"), "statistic")
+    ci = _check_ci(ci, PROPORTION_METHODS if statistic == "proportion" else CI_METHODS)
+    if ci == "likelihood":
+        raise UsageError("ci='likelihood' needs the rows", key="ci",
+                         hint="use ci='logit', 'beta' or 'wilson' on sums")
+    width = stats.sums.shape[0] - 1
+    vars_ = _Vars(None, None)
+    vars_.width, vars_.ones = width, width
+    frames = []
+    fine = stats.domains
+    D = len(fine)
+    for spec in [[str(c) for c in as_list(b)] for b in bys]:
+        if spec:
+            # fine domains with a missing value of a by-column belong to no domain of spec
+            keys = fine[spec]
+            g = keys.groupby(spec, sort=True, dropna=True).ngroup()
+            g = g.fillna(-1).to_numpy(dtype=np.int64)
+            valid = np.flatnonzero(g >= 0)
+            order = valid[np.argsort(g[valid], kind="stable")]
+            firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
+            frame = keys.iloc[firsts].reset_index(drop=True)
+        else:
+            g = np.zeros(D, dtype=np.int64)
+            valid = np.arange(D)
+            frame = pd.DataFrame(index=[0])
+        G = int(g.max()) + 1
+        m = np.zeros((G, D))
+        m[g[valid], valid] = 1.0
+        pre = _Pre(np.einsum("gd,vdc->vgc", m, stats.sums), m @ stats.n,
+                   None if stats.sq is None else stats.sq @ m.T)
+        dom = Domains(None, G, frame, spec)
+        if statistic == "ratio":
+            n_num = width - 1 if denominator is None else denominator
+            j, d = _grid(n_num, G)
+            den = np.full(len(j), n_num if denominator is None else denominator)
+            kind = "ratio"
+        else:
+            j, d = _grid(width, G)
+            kind = "mean" if statistic == "proportion" else statistic
+            den = np.full(len(j), -1 if kind == "total" else -2)
+        res = _linear(design, vars_, None, dom, j, den, d, deff=deff if kind != "ratio" else False,
+                      kind=kind, pre=pre)
+        var_of = [stats.variables[i] for i in j]
+        lev_of = [stats.levels[i] for i in j]
+        if kind == "ratio":
+            var_of = [f"{v}/{stats.variables[den[0]]}" for v in var_of]
+        if statistic == "proportion":
+            frames.append(_proportion_table(design, dom, res, j, d, stats.variables,
+                                            stats.levels, ci, level))
+        else:
+            frames.append(_table(design, dom, res, var_of, lev_of, d, kind, ci, level))
+    all_cols = list(dict.fromkeys(c for b in bys for c in as_list(b)))
+    return _order_columns(pd.concat(frames, ignore_index=True), [str(c) for c in all_cols])

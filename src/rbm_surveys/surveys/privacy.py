@@ -23,6 +23,12 @@ A column is personal when (first reason wins, all reasons are listed by
 :func:`withhold_personal` removes those columns from ``tables`` and ``meta`` (listing them in
 ``SurveyData.personal_columns``) and replaces submission ids by salted hashes.
 
+Personal *values* are also found by content (:func:`personal_value_kind`,
+:func:`mask_personal_text`): e-mail addresses, phone numbers, national-id-like codes, GPS
+coordinate pairs — and, for a whole cell quoted in a message, a capitalised "Given Family"
+name. A shifted row puts a phone number in an ``age`` column, where no column name warns;
+every message and issue table that quotes a cell masks such values (``‹phone withheld›``).
+
 Pseudonyms are HMAC-SHA256(salt, id), hex, first 16 characters by default (64 bits: no
 collision expected below ~10⁸ respondents). The salt is secret: with it anyone can test a
 guessed id. Keep it out of reports and version control. :func:`project_salt` reads it from a
@@ -34,6 +40,7 @@ cannot be linked across runs).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -58,6 +65,10 @@ __all__ = [
     "pseudonymise",
     "pseudonymise_ids",
     "project_salt",
+    "PERSONAL_VALUE_PATTERNS",
+    "personal_value_kind",
+    "mask_personal_text",
+    "mask_personal_values",
 ]
 
 #: keyword → kind. Multi-word keywords match consecutive words of the field name.
@@ -269,9 +280,27 @@ def project_salt(path: str | Path = DEFAULT_SALT_FILE, create: bool = True) -> b
         raise ConfigError("salt file not found", file=str(path),
                           hint="run once with create=True, and keep the file secret")
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key + "\n")
+    # written whole to a private temporary file, then linked into place: never a half-written
+    # salt, and two runs starting together agree on the first one written (link fails if
+    # the file exists)
+    import tempfile
+
+    from rbm_surveys.files import atomic_write
+
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    os.close(fd)  # mkstemp makes it owner-only (0600)
+    try:
+        with atomic_write(tmp) as fh:
+            fh.write(key + "\n")
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return project_salt(path, create=False)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
     return key.encode("utf-8")
 
 
@@ -345,3 +374,75 @@ def withhold_personal(data: SurveyData, keep: Iterable[str] = (), *,
                   "columns": found.reset_index(drop=True)}),
         tables=tables, meta=meta, reasons=reasons, personal_columns=withheld)
     return pseudonymise_ids(out, secrets.token_bytes(32) if salt is None else salt)
+
+
+# --- personal values by content -------------------------------------------------------------
+
+#: kind → pattern of a personal value inside any text (messages, issue tables, outputs).
+#: Phones: 9-15 digits in groups (a leading + or 00 makes it international); dates such as
+#: 2024-05-01 have 8 digits and decimals have a point, so neither is a phone. IDs: 1-3
+#: capitals then 6-12 digits (passports, national ids), or 11+ bare digits. GPS: a
+#: latitude/longitude pair with 4+ decimals each.
+PERSONAL_VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    "gps": re.compile(r"(?<![\d.])-?\d{1,2}\.\d{4,}\s*[,;/ ]\s*-?\d{1,3}\.\d{4,}(?![\d.])"),
+    "phone": re.compile(r"(?<![\w.,])(?:\+|00)?\(?\d{1,4}\)?(?:[ -]?\(?\d{2,4}\)?){2,5}(?![\w.,]|-\d)"),
+    "national_id": re.compile(r"\b(?:[A-Z]{1,3}\d{6,12}|\d{11,})\b"),
+}
+_NAME_CELL = re.compile(r"^[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?: [A-Z][a-z\u00e0-\u00ff'\u2019-]+){1,3}$")
+_DIGITS = re.compile(r"\d")
+
+
+def _phone_like(match: str) -> bool:
+    digits = len(_DIGITS.findall(match))
+    return 9 <= digits <= 15
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for kind, rx in PERSONAL_VALUE_PATTERNS.items():
+        for m in rx.finditer(text):
+            if kind == "phone" and not _phone_like(m.group()):
+                continue
+            if any(m.start() < e and s < m.end() for s, e, _ in spans):
+                continue
+            spans.append((m.start(), m.end(), kind))
+    return sorted(spans)
+
+
+def personal_value_kind(value: Any, *, whole_cell: bool = True) -> str | None:
+    """The kind of personal data ``value`` holds by its content (``None`` if none found).
+
+    ``whole_cell``: the value is a whole cell, so a capitalised two-to-four-word text
+    ("Jane Wanjiru") also counts as a ``name``.
+    """
+    if value is None or (not isinstance(value, str) and not isinstance(value, (int, float))):
+        return None
+    text = str(value)
+    spans = _spans(text)
+    if spans:
+        return spans[0][2]
+    if whole_cell and isinstance(value, str) and _NAME_CELL.match(text.strip()):
+        return "name"
+    return None
+
+
+def mask_personal_text(text: str) -> str:
+    """``text`` with every e-mail, phone, id-like code and GPS pair replaced by
+    ``‹kind withheld›`` (for messages that quote cell values)."""
+    if not isinstance(text, str) or not text:
+        return text
+    spans = _spans(text)
+    for start, end, kind in reversed(spans):
+        text = text[:start] + f"\u2039{kind} withheld\u203a" + text[end:]
+    return text
+
+
+def mask_personal_values(values: pd.Series) -> pd.Series:
+    """Cells of ``values`` that hold personal data by content, replaced by ``‹kind withheld›``
+    (whole cells: names count too); other cells unchanged."""
+    def one(v: Any) -> Any:
+        kind = personal_value_kind(v)
+        return v if kind is None else f"\u2039{kind} withheld\u203a"
+
+    return values.map(one) if len(values) else values

@@ -37,9 +37,6 @@ from rbm_surveys.surveys.indicators.spec import ModuleSpec, bundled_spec_paths, 
 
 __all__ = ["SurveyRun", "run_survey", "load_config", "run_module"]
 
-_DESIGN_KEYS = ("join", "weights", "strata", "ids", "fpc")
-
-
 @dataclass
 class SurveyRun:
     results: pd.DataFrame
@@ -50,105 +47,76 @@ class SurveyRun:
     data: dict[str, Any] = field(default_factory=dict)  # cleaned SurveyData per module
 
 
-def load_config(path: str | Path) -> dict:
-    """Read and check a run configuration; paths become absolute."""
-    import yaml
+def load_config(path: str | Path, *, text: str | None = None) -> dict:
+    """Read and check a run configuration (:class:`rbm_surveys.config.RunConfig`); paths
+    become absolute (relative to the file)."""
+    from rbm_surveys.config import RunConfig, load_model
 
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("configuration file not found", file=str(path),
-                          hint="give the path of your survey run YAML") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None, hint="fix the YAML syntax") from None
-    if not isinstance(doc, dict):
-        raise ConfigError("the configuration must be a mapping", file=str(path),
-                          hint="see docs/indicators.md for an example")
+    model, where = load_model(RunConfig, path, text=text, what="run configuration")
     base = path.parent
-    mods = doc.get("modules")
-    if not isinstance(mods, list) or not mods:
-        raise ConfigError("'modules' must list at least one module", file=str(path), key="modules",
-                          hint="each with name, form, export, design (and spec)")
     out_mods = []
-    for i, m in enumerate(mods):
-        key = f"modules[{i}]"
-        if not isinstance(m, dict):
-            raise ConfigError("each module must be a mapping", file=str(path), key=key)
-        for req in ("name", "form", "export", "design"):
-            if not m.get(req):
-                raise ConfigError(f"module needs '{req}'", file=str(path), key=f"{key}.{req}",
-                                  hint="name, form, export and design are required")
-        spec = m.get("spec")
-        if spec:
-            spec_path = base / spec
-        elif m["name"] in bundled_spec_paths():
-            spec_path = bundled_spec_paths()[m["name"]]
+    for i, m in enumerate(model.modules):
+        if m.spec:
+            spec_path = base / m.spec
+        elif m.name in bundled_spec_paths():
+            spec_path = bundled_spec_paths()[m.name]
         else:
-            raise ConfigError(f"no specification for module {m['name']!r}", file=str(path),
-                              key=f"{key}.spec", hint="give 'spec: path/to/spec.yaml'")
-        out_mods.append({"name": str(m["name"]), "form": base / m["form"],
-                         "export": base / m["export"], "design": base / m["design"],
-                         "spec": spec_path})
-    design = doc.get("design") or {}
-    if not isinstance(design, dict) or not design.get("weights") or not design.get("join"):
-        raise ConfigError("'design' needs at least 'join' and 'weights'", file=str(path),
-                          key="design", hint="e.g. {join: ea, weights: base_weight, strata: "
-                          "stratum, ids: ea, fpc: ea_total}")
-    unknown = set(design) - set(_DESIGN_KEYS)
-    if unknown:
-        raise ConfigError(f"unknown design key(s) {sorted(unknown)}", file=str(path),
-                          key="design", hint=f"allowed: {', '.join(_DESIGN_KEYS)}")
-    rep = doc.get("reporting") or {}
-    try:
-        rules = ReportingRules(**rep)
-    except TypeError:
-        raise ConfigError(f"unknown reporting key(s) in {sorted(rep)}", file=str(path),
-                          key="reporting", hint="allowed: min_n, max_cv, min_n_eff, ci, level"
-                          ) from None
-    if rules.ci not in ("logit", "korn-graubard"):
-        raise ConfigError(f"reporting.ci {rules.ci!r} is not known", file=str(path),
-                          key="reporting.ci", hint="use logit or korn-graubard")
-    variance = doc.get("variance", "calibrated")
-    if variance not in ("calibrated", "fixed"):
-        raise ConfigError(f"variance {variance!r} is not known", file=str(path), key="variance",
-                          hint="calibrated (default: residuals of the raking model) or fixed")
-    conventions = doc.get("conventions") or {}
-    if not isinstance(conventions, dict):
-        raise ConfigError("'conventions' must map indicator ids to a convention", file=str(path),
-                          key="conventions", hint="e.g. {sdg_16_1_4_unodc: unhcr}")
-    return {"modules": out_mods, "design": design, "variance": variance,
-            "conventions": conventions,
-            "margins": base / doc["margins"] if doc.get("margins") else None,
-            "personal": list(doc.get("personal") or []), "reporting": rules,
-            "output": base / str(doc.get("output", "results")), "path": path}
+            raise where.error(("modules", i, "name"), f"no specification for module {m.name!r}",
+                              hint="give 'spec: path/to/spec.yaml' (bundled: "
+                                   f"{', '.join(bundled_spec_paths())})")
+        out_mods.append({"name": m.name, "form": base / m.form, "export": base / m.export,
+                         "design": base / m.design, "spec": spec_path})
+    return {"modules": out_mods, "design": model.design.model_dump(exclude_none=True),
+            "variance": model.variance, "conventions": dict(model.conventions),
+            "margins": base / model.margins if model.margins else None,
+            "personal": list(model.personal),
+            "reporting": ReportingRules(**model.reporting.model_dump()),
+            "output": base / model.output, "path": path, "lines": where}
 
 
 def _join_design(frame: pd.DataFrame, design_file: Path, cfg: dict) -> pd.DataFrame:
+    from rbm_surveys.config import read_config_csv
+
     join = cfg["join"]
-    try:
-        table = pd.read_csv(design_file)
-    except FileNotFoundError:
-        raise ConfigError("design file not found", file=str(design_file),
-                          hint="give one row per PSU with the join column and design columns"
-                          ) from None
     need = [c for c in dict.fromkeys([join, cfg["weights"], cfg.get("strata"), cfg.get("ids"),
                                       cfg.get("fpc")]) if c]
-    missing = [c for c in need if c not in table and not (c == cfg.get("ids") and c == join)]
+    header, rows = read_config_csv(design_file, what="design file")
+    missing = [c for c in need if c not in header and not (c == cfg.get("ids") and c == join)]
     if missing:
-        raise ConfigError(f"design file lacks column(s) {missing}", file=str(design_file),
-                          column=missing[0], hint="add them or fix the 'design' section")
+        from rbm_surveys.config import suggest
+
+        raise ConfigError(f"design file lacks column(s) {missing}{suggest(missing[0], header)}",
+                          file=str(design_file), row=1, column=missing[0],
+                          hint="add them or fix the 'design' section")
+    table = pd.DataFrame([f for _, f in rows], columns=header, dtype=object)
+    lines = [ln for ln, _ in rows]
+    for c in (cfg["weights"], cfg.get("fpc")):
+        if c and c in table:
+            num = pd.to_numeric(table[c], errors="coerce")
+            bad = num.isna() & (table[c].astype(str) != "")
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise ConfigError(f"{c} {table[c].iloc[i]!r} is not a number",
+                                  file=str(design_file), row=lines[i], column=c,
+                                  hint="write design weights and fpc as numbers")
+            table[c] = num
     if join not in frame:
         raise DataError(f"the export has no column {join!r} to join the design on", column=join,
                         hint="set design.join to the PSU/EA question of the form")
+    from rbm_surveys.surveys.weighting.margins import category_label
+
+    table[join] = [category_label(v) for v in table[join]]
     if table[join].duplicated().any():
-        dup = table.loc[table[join].duplicated(), join].iloc[0]
-        raise ConfigError(f"PSU {dup!r} appears twice in the design file", file=str(design_file),
-                          column=join, hint="one row per PSU")
-    key = frame[join].astype("string")
-    pos = pd.Index(table[join].astype("string")).get_indexer(key)  # hash join, no row loop
+        i = int(np.flatnonzero(table[join].duplicated().to_numpy())[0])
+        raise ConfigError(f"PSU {table[join].iloc[i]!r} appears twice in the design file",
+                          file=str(design_file), row=lines[i], column=join,
+                          hint="one row per PSU")
+    codes, uniques = pd.factorize(frame[join], use_na_sentinel=True)
+    ulabels = pd.Index([category_label(u) for u in uniques])
+    key = pd.Series(np.append(ulabels.to_numpy(dtype=object), None)[codes], index=frame.index)
+    pos = pd.Index(table[join]).get_indexer(ulabels)
+    pos = np.append(pos, -1)[codes]  # hash join over distinct codes, no row loop
     unknown = pos < 0
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0])

@@ -254,7 +254,7 @@ def _link_kobo(tables: dict[str, pd.DataFrame], metas: dict[str, pd.DataFrame], 
     """KoBo repeat sheets: ``_parent_index`` (per export), else ``_submission__uuid`` → ``_uuid``."""
     sheet_to_table = {raw.sheet: raw.name for raw in raws if raw.sheet}
     for raw in raws[1:]:
-        t, tbl, meta = raw.name, tables[raw.name], metas[raw.name]
+        tbl, meta = tables[raw.name], metas[raw.name]
         if "_parent_table" in tbl:
             tbl["_parent_table"] = tbl["_parent_table"].replace(sheet_to_table).astype("string")
             tbl.loc[tbl["_parent_table"] == raws[0].sheet, "_parent_table"] = "main"

@@ -83,6 +83,7 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
             meta[t.name] = _meta_column(t.name, s)
         elif t.kind in ("index", "parent_index"):
             num = pd.to_numeric(_blank_to_na(s), errors="coerce")
+            num = num.where(_int_safe(num))  # 1e300 or inf is no row number
             report(t.name, num.isna() & _present(s), s, "not an integer")
             out[t.name] = num.round().astype("Int64")
         elif t.kind == "parent_table":
@@ -158,13 +159,22 @@ def _present(s: pd.Series) -> pd.Series:
     return _blank_to_na(s).notna().to_numpy()
 
 
+#: floats hold every integer exactly up to 2**53; beyond (1e300, inf) a value is not cast
+_INT_SAFE = float(2 ** 53)
+
+
+def _int_safe(num: pd.Series) -> pd.Series:
+    """True where a number can become an integer without overflow or loss."""
+    return num.abs() < _INT_SAFE
+
+
 def _text(s: pd.Series) -> pd.Series:
     """Cells as text; spreadsheet numbers 3.0 → "3" (a choice name or code, not a float)."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.astype("string")
     if pd.api.types.is_numeric_dtype(s.dtype):
         f = s.astype("Float64")
-        whole = (f.round() == f).fillna(False)
+        whole = ((f.round() == f) & _int_safe(f)).fillna(False)
         if bool(whole.all()) or f.isna().all():
             return f.round().astype("Int64").astype("string")
         txt = f.astype("string")
@@ -174,13 +184,13 @@ def _text(s: pd.Series) -> pd.Series:
         return s.dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string")
     if s.dtype == object:
         kinds = s.map(type)  # spreadsheets mix numbers and text in one column
-        floats = (kinds == float).to_numpy()
+        floats = (kinds == float).to_numpy()  # noqa: E721 - element-wise, a Series
         out = s.astype("string")
         if floats.any():
             out[floats] = _text(s[floats].astype(float))
-        ints = (kinds == int).to_numpy()
+        ints = (kinds == int).to_numpy()  # noqa: E721 - element-wise, a Series
         if ints.any():
-            out[ints] = s[ints].astype("int64").astype("string")
+            out[ints] = s[ints].map(str).astype("string")  # any size: no int64 cast
         return _blank_to_na(out, from_csv=False)
     return _blank_to_na(s)
 
@@ -195,8 +205,30 @@ def _meta_column(name: str, s: pd.Series) -> pd.Series:
         if t.notna().sum() == _blank_to_na(s).notna().sum():
             return t
     if name in ("_id",) and pd.api.types.is_numeric_dtype(s.dtype):
-        return s.astype("Int64")
+        f = s.astype("Float64")
+        if bool(((f.round() == f) & _int_safe(f)).fillna(True).all()):
+            return f.round().astype("Int64")
     return _text(s)
+
+
+def _to_datetime(txt: pd.Series, utc: bool, fmt: str, warnings: list, where: str) -> pd.Series:
+    """``pd.to_datetime`` that accepts a column mixing time zones (offsets on some rows, none
+    or others on the rest): those are converted to UTC (naive) and a warning says so."""
+    import warnings as _w
+
+    try:
+        with _w.catch_warnings():
+            _w.simplefilter("ignore", UserWarning)
+            t = pd.to_datetime(txt, errors="coerce", utc=utc, format=fmt)
+        if pd.api.types.is_datetime64_any_dtype(t.dtype):
+            return t
+    except (ValueError, TypeError, OverflowError):
+        pass
+    t = pd.to_datetime(txt, errors="coerce", utc=True, format=fmt)
+    note = (f"{where}: values mix time zones; converted to UTC")
+    if note not in warnings:
+        warnings.append(note)
+    return t if utc else t.dt.tz_localize(None)
 
 
 def _iso_arrow(txt: pd.Series, utc: bool) -> pd.Series | None:
@@ -238,7 +270,7 @@ def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warni
             report(col, pd.Series(num.isna().to_numpy() & txt.notna().to_numpy()), s, "not a number")
         num = num.astype("Float64")
         if typ == "integer":
-            whole = (num.round() == num).fillna(True)
+            whole = ((num.round() == num) & _int_safe(num)).fillna(True)
             if bool(whole.all()):
                 return num.astype("Int64")
             warnings.append(f"{where}: {int((~whole).sum())} non-whole value(s) in an integer "
@@ -254,9 +286,11 @@ def _coerce(s: pd.Series, typ: str, col: str, report, codebook, list_name, warni
             if t is not None:  # every cell parsed in C: nothing to report
                 t = t if utc else t.dt.tz_localize(None) if t.dt.tz is not None else t
                 return t.dt.normalize() if typ in DATE_TYPES and t.notna().any() else t
-            t = pd.to_datetime(txt, errors="coerce", utc=utc, format="ISO8601")
+            t = _to_datetime(txt, utc, "ISO8601", warnings, where)
             if (t.isna() & txt.notna()).any():  # locale or mixed formats (Briefcase, Excel)
-                t2 = pd.to_datetime(txt, errors="coerce", utc=utc, format="mixed")
+                t2 = _to_datetime(txt, utc, "mixed", warnings, where)
+                if t2.dt.tz is not None and t.dt.tz is None:
+                    t2 = t2.dt.tz_convert("UTC").dt.tz_localize(None)
                 t = t.fillna(t2)
             report(col, pd.Series(t.isna().to_numpy() & _present(s)), s, "not a date")
         if not utc:

@@ -94,12 +94,21 @@ def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = No
     warning = None
     if encoding is None:
         encoding, warning = decode_check(sample, path, complete=complete)
-    first = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    first = text.splitlines()
     if not first or not first[0].strip():
         raise FileFormatError("the CSV has no header line", file=str(path),
                               hint="download the export again")
-    sep = sniff_delimiter(first[0])
-    header = next(csv.reader([first[0]], delimiter=sep), [])
+    if not complete and len(first) == 1:
+        raise FileFormatError(f"no line break in the first {_SAMPLE:,} bytes: the header line is "
+                              "too long for a survey export (one huge line, or not a CSV)",
+                              file=str(path), hint="check that this is the export file")
+    try:
+        sep = sniff_delimiter(first[0])
+        header = next(csv.reader([first[0]], delimiter=sep), [])
+    except csv.Error as exc:
+        raise FileFormatError(f"the CSV header cannot be read ({exc})", file=str(path), line=1,
+                              hint="check the quoting of the first line") from None
     num = dict(numeric(header)) if numeric is not None else {}
     src = io.BytesIO(data) if data is not None else path
     try:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbm_surveys.errors import FileFormatError
 from rbm_surveys.surveys.io.frames import RawTable
 from rbm_surveys.surveys.io.xlsform import DEFAULT_LANGUAGE, MISSING_CODE_COLUMNS, Codebook, _choice_name
 
@@ -24,16 +23,24 @@ __all__ = ["read_stats_file"]
 _VARN = re.compile(r"^var\d+$", re.IGNORECASE)
 
 
-def read_stats_file(path: Path, kind: str) -> tuple[RawTable, Codebook]:
-    """The data as one raw table and a codebook built from the file's own metadata."""
+def _read_native(path: str, kind: str):
+    """pyreadstat's read (in the guarded child process)."""
     import pyreadstat
 
     reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
-    try:
-        df, meta = reader(str(path), user_missing=True)
-    except Exception as exc:  # noqa: BLE001 - pyreadstat.ReadstatError and friends
-        raise FileFormatError(f"cannot read the {kind.upper()} file ({exc})", file=str(path),
-                              hint="the file may be truncated; save it again from SPSS/Stata") from exc
+    return reader(path, user_missing=True)
+
+
+def read_stats_file(path: Path, kind: str) -> tuple[RawTable, Codebook]:
+    """The data as one raw table and a codebook built from the file's own metadata."""
+    from rbm_surveys.safety import run_guarded
+
+    # pyreadstat's C reader can segfault on a corrupt file: it runs in a child process, so a
+    # crash is a FileFormatError naming the file instead of the end of the interpreter
+    df, meta = run_guarded(_read_native, str(path), kind, file=str(path),
+                           what=f"{'SPSS' if kind == 'sav' else 'Stata'} reader (pyreadstat)",
+                           hint="the file may be corrupt or truncated; save it again from "
+                                "SPSS/Stata")
     labels = dict(meta.column_names_to_labels or {})
     value_labels = {k: dict(v) for k, v in (meta.variable_value_labels or {}).items()}
     cols = list(df.columns)

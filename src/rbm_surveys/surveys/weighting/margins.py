@@ -185,38 +185,23 @@ def _margin_set_from_mapping(doc: Mapping, source: str | None) -> MarginSet:
 
 
 def _read_yaml(path: Path) -> Any:
-    import yaml
+    """A margins YAML read and checked by :class:`rbm_surveys.config.MarginsFile` (unknown
+    keys, duplicated categories, anchors, binary content: one ConfigError with the line)."""
+    from rbm_surveys.config import MarginsFile, read_yaml, validate
 
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None,
-                          hint="fix the YAML syntax") from None
+    doc, where = read_yaml(path, what="margins file")
+    if doc is None:
+        raise ConfigError("margins file is empty", file=str(path), hint="start with 'margins:'")
+    validate(MarginsFile, doc, where, what="margins file")
+    return doc
 
 
 def _margin_from_csv(path: Path) -> Margin:
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read margin CSV: {exc}", file=str(path),
-                          hint="write a CSV with the variable column(s) and 'total'") from None
-    if TOTAL_COLUMN not in table.columns or len(table.columns) < 2:
-        raise ConfigError(f"a margin CSV needs the variable column(s) and a '{TOTAL_COLUMN}' "
-                          "column", file=str(path), hint="e.g. header 'sex,total'")
-    variables = [c for c in table.columns if c != TOTAL_COLUMN]
-    totals = {}
-    for row, rec in enumerate(table.itertuples(index=False), start=2):  # small config table
-        rec = dict(zip(table.columns, rec))
-        key = tuple(rec[v] for v in variables)
-        try:
-            totals[key] = float(rec[TOTAL_COLUMN])
-        except ValueError:
-            raise ConfigError(f"total {rec[TOTAL_COLUMN]!r} is not a number", file=str(path),
-                              row=row, column=TOTAL_COLUMN,
-                              hint="write population totals as numbers") from None
-    return Margin.of(variables, totals, str(path))
+    """One margin CSV, read strictly (field counts, numbers, each category once)."""
+    from rbm_surveys.config import read_margin_csv
+
+    variables, totals = read_margin_csv(path)
+    return Margin.of(list(variables), totals, str(path))
 
 
 def load_margins(path: str | Path) -> MarginSet:

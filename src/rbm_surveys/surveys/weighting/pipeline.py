@@ -55,32 +55,18 @@ class WeightingRun:
     factors: pd.DataFrame | None  # non-response factors per class
 
 
-def load_design_config(path: str | Path) -> dict:
-    import yaml
+def load_design_config(path: str | Path, *, text: str | None = None) -> dict:
+    """Read and check ``design.yaml`` (:class:`rbm_surveys.config.WeightingDesign`): unknown
+    keys (with a did-you-mean), values out of range and options that cannot apply to the
+    chosen method (``bounds``/``calfun`` without ``method: calibrate``) are one ConfigError
+    naming the file, key and line."""
+    from rbm_surveys.config import WeightingDesign, load_model
 
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError("design file not found", file=str(path),
-                          hint="give a design.yaml naming the weights/probs columns")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                          line=mark.line + 1 if mark else None, hint="fix the YAML syntax") \
-            from None
-    if not isinstance(doc, Mapping):
-        raise ConfigError("design.yaml must be a mapping", file=str(path))
-    unknown = [k for k in doc if k not in CONFIG_KEYS]
-    if unknown:
-        raise ConfigError(f"unknown key(s) {unknown}", file=str(path), key=unknown[0],
-                          hint=f"allowed keys: {', '.join(CONFIG_KEYS)}")
-    if ("weights" in doc) == ("probs" in doc):
-        raise ConfigError("give exactly one of 'weights' or 'probs'", file=str(path),
-                          key="weights", hint="weights: <column> or probs: [<stage columns>]")
-    if doc.get("method", "rake") not in METHODS:
-        raise ConfigError(f"method must be one of {METHODS}", file=str(path), key="method")
-    return dict(doc)
+    model, _ = load_model(WeightingDesign, path, text=text, what="weighting design")
+    out = model.model_dump(exclude_none=True)
+    if "nonresponse" in out:
+        out["nonresponse"] = {k: v for k, v in out["nonresponse"].items() if v is not None}
+    return out
 
 
 def run_weighting(data: pd.DataFrame, config: Mapping, margins: Any,
