@@ -1,7 +1,5 @@
 """Reviewer workbooks out and in, agreement statistics, adjudication and the audit ledger."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest

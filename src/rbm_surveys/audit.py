@@ -108,7 +108,7 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-def read_key(path: str | os.PathLike | None = None) -> bytes | None:
+def read_key(path: str | os.PathLike[str] | None = None) -> bytes | None:
     """The HMAC key from ``path``, else from the file named by ``$RBM_AUDIT_KEY_FILE``, else None."""
     path = path or os.environ.get(KEY_ENV) or None
     if not path:
@@ -254,13 +254,13 @@ def _scan(path: Path, key: bytes | None) -> tuple[list[str], int, bool, bool]:
     return hashes, batches, bool(signed), bool(signed and key is not None)
 
 
-def checkpoint_path(ledger: str | os.PathLike) -> Path:
+def checkpoint_path(ledger: str | os.PathLike[str]) -> Path:
     """The checkpoint file kept beside a ledger: ``<ledger>.head.json``."""
     p = Path(ledger)
     return p.with_name(p.name + ".head.json")
 
 
-def read_head(path: str | os.PathLike, key: bytes | None = None) -> Head:
+def read_head(path: str | os.PathLike[str], key: bytes | None = None) -> Head:
     """The ledger head recorded in a checkpoint (JSON), a decisions/final CSV or a workbook."""
     path = Path(path)
     if not path.is_file():
@@ -307,7 +307,7 @@ def _workbook_head(path: Path) -> Head:
     return Head.parse(str(meta["ledger_head"]), str(path))
 
 
-def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathLike] = (), *,
+def verify_ledger(path: str | os.PathLike[str], heads: Iterable[Head | str | os.PathLike[str]] = (), *,
                   key: bytes | None = None, checkpoint: bool = True) -> LedgerReport:
     """Check the whole ledger; return a :class:`LedgerReport` or raise :class:`TamperError`.
 
@@ -353,7 +353,7 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
     return report
 
 
-def diff_ledgers(a: str | os.PathLike, b: str | os.PathLike) -> tuple[bool, str]:
+def diff_ledgers(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> tuple[bool, str]:
     """Compare two copies of a ledger: ``(ok, one line)``.
 
     ``ok`` when B is A with entries appended (the only change an append-only ledger allows);
@@ -401,7 +401,7 @@ class Ledger:
     first entry or never, and a signed ledger refuses unsigned appends.
     """
 
-    def __init__(self, path: str | os.PathLike, key: bytes | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], key: bytes | None = None) -> None:
         self.path = Path(path)
         self.key = key
 
@@ -515,7 +515,8 @@ class Ledger:
         old = self.head()
         lines, new = self.prepare([(event, fields)], old)
         self.write(lines, new, old)
-        return json.loads(lines[-1])
+        entry: dict[str, Any] = json.loads(lines[-1])
+        return entry
 
     def extend(self, event: str, records: list[dict[str, Any]]) -> int:
         """Append one entry per record as one batch; returns how many."""

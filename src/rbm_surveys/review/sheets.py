@@ -368,7 +368,7 @@ def check_against_verdicts(decisions: pd.DataFrame, verdicts: pd.DataFrame) -> N
     key = ["document_sha256", "rubric", "criterion"]
     v = verdicts[key + ["level"]].astype(str).drop_duplicates(key)
     problems = []
-    for (book, reviewer), d in decisions.groupby(["workbook", "reviewer"], sort=False):
+    for (book, _reviewer), d in decisions.groupby(["workbook", "reviewer"], sort=False):
         m = d.merge(v, on=key, how="outer", indicator=True)
         name = Path(str(book)).name
         for r in m[m["_merge"] == "left_only"].itertuples(index=False):
