@@ -415,3 +415,61 @@ def test_reviewers_teach_the_ranker_which_reorders_the_next_export(tmp_path):
     ordered = rerank_evidence(new, ranker)
     assert ordered[0]["passage"].startswith("Residents")
     assert ordered[0]["rank_score"] > ordered[1]["rank_score"]
+
+
+def test_signed_ledger_through_export_import_and_verify(tmp_path, capsys, monkeypatch):
+    key = tmp_path / "programme.key"
+    key.write_text("0123456789abcdef" * 4, encoding="utf-8")
+    monkeypatch.setenv("RBM_AUDIT_KEY_FILE", str(key))
+    verdicts_csv, _, out = _export(tmp_path, reviewers=("ana",))
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}})
+    assert _import(out, verdicts_csv, "ana") == 0
+    entries = Ledger(out / "ledger.jsonl").entries()
+    assert all(len(e["mac"]) == 64 for e in entries)
+    capsys.readouterr()
+    assert main(["audit", "verify", str(out / "ledger.jsonl"), "--checkpoint",
+                 str(out / "final_verdicts.csv")]) == 0
+    assert "authenticated with key" in capsys.readouterr().out
+    # importing into the signed ledger without the key is refused
+    monkeypatch.delenv("RBM_AUDIT_KEY_FILE")
+    _fill(out / "review-ana.xlsx", {3: {"decision": "confirm"}})
+    assert _import(out, verdicts_csv, "ana") == 2
+    assert "this ledger is signed" in capsys.readouterr().err
+
+
+def test_export_learns_from_earlier_decisions(tmp_path, capsys):
+    from rbm_surveys.files import write_csv, write_jsonl
+
+    verdicts = pd.DataFrame({
+        "document": ["a.txt", "b.txt", "c.txt"], "document_sha256": ["a" * 64, "b" * 64, "c" * 64],
+        "rubric": "igutp", "rubric_version": "1.0.0", "criterion": "p1",
+        "level": ["present", "present", "present"]})
+    passages = {"a": ["Residents were consulted in every ward before adoption.",
+                      "The council holds public hearings on the plan."],
+                "b": ["See the table of contents for chapter titles.",
+                      "Headings follow the national template."],
+                "c": ["The table of contents and headings follow the template.",
+                      "Residents took part in public hearings in every ward."]}
+    evidence = [{"document_sha256": d * 64, "rubric": "igutp", "criterion": "p1", "page": 1,
+                 "passage": p, "text": p.split()[0], "vetoed": False}
+                for d, ps in passages.items() for p in ps]
+    write_csv(verdicts, tmp_path / "verdicts.csv")
+    write_jsonl(tmp_path / "evidence.jsonl", evidence)
+    earlier = pd.DataFrame({"document_sha256": ["a" * 64, "b" * 64], "rubric": "igutp",
+                            "criterion": "p1", "decision": ["confirm", "override"],
+                            "final_level": ["present", "absent"]})
+    write_csv(earlier, tmp_path / "decisions.csv")
+    args = ["review", "export", str(tmp_path / "verdicts.csv"), str(tmp_path / "evidence.jsonl"),
+            "--out", str(tmp_path / "r")]
+    assert main(args) == 0
+    first = read_best(tmp_path / "r" / "review-reviewer.xlsx")
+    assert first["c.txt"].startswith("The table")  # engine order
+    assert main(args + ["--learn-from", str(tmp_path / "decisions.csv")]) == 0
+    assert "ranker trained on 2 confirmed and 2 rejected passages" in capsys.readouterr().out
+    assert read_best(tmp_path / "r" / "review-reviewer.xlsx")["c.txt"].startswith("Residents")
+
+
+def read_best(path):
+    ws = load_workbook(path)["Verdicts"]
+    header = [c.value for c in ws[1]]
+    return {r[0]: r[header.index("best_evidence")] for r in ws.iter_rows(min_row=2, values_only=True)}

@@ -437,6 +437,7 @@ class Ledger:
         ``batch.begin`` entry giving its size.
         """
         head = head or self.head()
+        self._check_signing()
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         kid = key_id(self.key) if self.key else None
         prev, seq, lines = head.hash, head.entries, []
@@ -488,6 +489,21 @@ class Ledger:
             os.close(fd)
         self._write_checkpoint(new_head)
         return new_head
+
+    def _check_signing(self) -> None:
+        """A signed ledger takes only signed entries, an unsigned one only unsigned entries."""
+        if _file_size(self.path) == 0:
+            return
+        first = next(_iter_lines(self.path))
+        signed = "mac" in _parse(first[1], self.path, first[0])
+        if signed and self.key is None:
+            raise TamperError("this ledger is signed; an entry without the programme's key "
+                              "would not be authentic", file=str(self.path),
+                              hint=f"give --key FILE (or set {KEY_ENV})")
+        if not signed and self.key is not None:
+            raise UsageError("this ledger is not signed, so it cannot be continued with a key "
+                             "(earlier entries would stay unauthenticated)", key=str(self.path),
+                             hint="start a new ledger (--ledger) for signed entries, or drop --key")
 
     def _count_lines(self) -> int:
         with open(self.path, "rb") as fh:
