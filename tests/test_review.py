@@ -214,7 +214,10 @@ def test_reimport_records_nothing_new(tmp_path, capsys):
     n = len(Ledger(out / "ledger.jsonl").entries())
     assert _import(out, verdicts_csv, "ana") == 0
     assert len(Ledger(out / "ledger.jsonl").entries()) == n
-    assert "(0 new entr(ies))" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "(0 new entr(ies))" in text and "needs two or more reviewers" in text
+    stats = pd.read_csv(out / "agreement.csv")
+    assert set(stats["comparison"]) == {"engine_vs_final"}  # one reviewer: no reviewer rows
     # a changed decision is new, and only it is recorded
     _fill(out / "review-ana.xlsx", {3: {"decision": "override", "final_level": "partial",
                                         "comment": "on reflection"}})

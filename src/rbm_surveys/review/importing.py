@@ -66,6 +66,8 @@ class ImportResult:
                  f"{d['reviewer'].nunique()} reviewer(s); final: {counts}",
                  f"engine proposals changed by review: {int(done['changed'].sum())} of "
                  f"{len(done)} reviewed final levels"]
+        if d["reviewer"].nunique() < 2:
+            lines.append("  (agreement between reviewers needs two or more reviewers)")
         a = self.agreement[self.agreement["scope"] == "all"]
         for r in a.itertuples(index=False):
             ci = (f"  (no interval: {r.n_documents} document(s))" if pd.isna(r.ci_low) else
