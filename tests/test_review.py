@@ -148,7 +148,8 @@ def test_adjudication_rules():
                    _decisions("ben", ["present", "absent", None])])
     out = adjudicate(v, d)
     assert list(out.columns) == FINAL_COLUMNS
-    assert out["status"].tolist() == ["reviewed", "disputed", "unreviewed"]
+    assert out["status"].tolist() == ["reviewed", "unreviewed", "unreviewed"]
+    assert out["review_state"].tolist() == ["reviewed", "disputed", "pending"]
     assert out["final_level"].tolist() == ["present", "absent", "partial"]
     adj = _decisions("chair", ["present", "partial", None])
     adj["comment"] = ["", "the plan's annex lists it", ""]
@@ -188,7 +189,8 @@ def test_cli_round_trip_statuses_ledger_and_heads(tmp_path, capsys):
     assert _import(out, verdicts_csv, "ana", "ben") == 0
     final = pd.read_csv(out / "final_verdicts.csv", keep_default_na=False)
     assert list(final.columns) == FINAL_COLUMNS
-    assert final["status"].tolist() == ["reviewed", "disputed", "unreviewed"]
+    assert final["status"].tolist() == ["reviewed", "unreviewed", "unreviewed"]
+    assert final["review_state"].tolist() == ["reviewed", "disputed", "pending"]
     assert final["document"].tolist()[2] == "'-law.docx"  # CSV output stays formula-safe
     decisions = pd.read_csv(out / "decisions.csv", keep_default_na=False)
     # a formula typed in a comment is kept as its text, written formula-safe

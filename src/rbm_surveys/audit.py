@@ -318,8 +318,9 @@ def verify_ledger(path: str | os.PathLike[str], heads: Iterable[Head | str | os.
     entry — entries after it were appended outside rbm.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("ledger not found", file=str(path), hint="check the path")
+    if not path.is_file():
+        raise InputError("ledger not found (or not a file)", file=str(path),
+                         hint="check the path")
     hashes, batches, signed, authenticated = _scan(path, key)
     got: list[Head] = []
     for h in heads:
@@ -361,7 +362,7 @@ def diff_ledgers(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> tuple[
     """
     a, b = Path(a), Path(b)
     for p in (a, b):
-        if not p.exists():
+        if not p.is_file():
             raise InputError("ledger not found", file=str(p))
     ia, ib = _iter_lines(a), _iter_lines(b)
     n = 0

@@ -198,7 +198,7 @@ def _summary_table(rows: pd.DataFrame, summaries: pd.DataFrame | None) -> str:
     for rubric, g in rows.groupby("rubric", sort=True):
         prop = ", ".join(f"{k} {v}" for k, v in g["level"].value_counts().items())
         fin = ", ".join(f"{k} {v}" for k, v in g["final_level"].value_counts().items())
-        status = ", ".join(f"{k} {v}" for k, v in g["status"].value_counts().items())
+        status = ", ".join(f"{k} {v}" for k, v in g["review_state"].value_counts().items())
         changed = int((g["final_level"] != g["level"]).sum())
         score = ""
         if summaries is not None and len(summaries):
@@ -217,15 +217,18 @@ def _merge_final(verdicts: pd.DataFrame, final: pd.DataFrame | None) -> pd.DataF
     rows = verdicts.copy()
     key = ["document_sha256", "rubric", "criterion"]
     if final is not None and len(final):
-        f = final[key + ["final_level", "status", "comments", "adjudicator"]].copy()
+        f = final[key + ["final_level", "status", "comments", "adjudicator", "review_state"]
+                  ].copy() if "review_state" in final else final[
+            key + ["final_level", "status", "comments", "adjudicator"]].copy()
         rows = rows.merge(f.astype({c: str for c in key}), on=key, how="left")
     for col, default in (("final_level", None), ("status", "unreviewed"), ("comments", ""),
-                         ("adjudicator", "")):
+                         ("adjudicator", ""), ("review_state", "pending")):
         if col not in rows:
             rows[col] = default
     rows["final_level"] = rows["final_level"].where(rows["final_level"].notna()
                                                     & (rows["final_level"] != ""), rows["level"])
     rows["status"] = rows["status"].fillna("unreviewed").replace("", "unreviewed")
+    rows["review_state"] = rows["review_state"].fillna("pending").replace("", "pending")
     return rows
 
 
@@ -257,6 +260,7 @@ def _document_page(sha: str, rows: pd.DataFrame, evidence: list[dict],
             f"<td>{_level(r['level'])} {_e(r.get('confidence') or '')}</td></tr>"
             f"<tr><th scope=\"row\">Reviewed level</th><td>{_level(r['final_level'])} "
             f"<span class=status>{_e(r['status'])}</span>"
+            f"{' (' + _e(r['review_state']) + ')' if r['review_state'] not in (r['status'], 'pending') else ''}"
             f"{' <span class=changed>changed from the proposal</span>' if changed else ''}</td></tr>"
             f"<tr><th scope=\"row\">Reason</th><td>{_e(r.get('reason'))}</td></tr></table>"
             "<h3>Reviewers</h3>"
@@ -290,8 +294,8 @@ def _index_page(rows: pd.DataFrame) -> str:
             f'<td>{_e(", ".join(sorted(set(g["rubric"].astype(str)))))}</td>'
             f"<td class=num>{len(g)}</td>"
             f"<td class=num>{int(st.isin(('reviewed', 'adjudicated')).sum())}</td>"
-            f"<td class=num>{int((st == 'disputed').sum())}</td>"
-            f"<td class=num>{int((st == 'unreviewed').sum())}</td>"
+            f"<td class=num>{int((g['review_state'] == 'disputed').sum())}</td>"
+            f"<td class=num>{int((g['review_state'] == 'pending').sum())}</td>"
             f"<td class=num>{int((g['final_level'] != g['level']).sum())}</td></tr>")
     body = ('<header><h1>Evidence report</h1><p class="meta">Proposed and reviewed levels per '
             "document, with the passages behind them.</p></header>"

@@ -33,7 +33,7 @@ _LEDGER_FIELDS = ["document", "document_sha256", "rubric", "rubric_version", "cr
                   "workbook_sha256", "row"]
 _FINAL_FIELDS = ["document", "document_sha256", "rubric", "rubric_version", "criterion",
                  "proposed_level", "final_level", "status", "reviewers", "levels_chosen",
-                 "comments", "adjudicator"]
+                 "comments", "adjudicator", "review_state"]
 
 
 @dataclass
@@ -60,7 +60,7 @@ class ImportResult:
     def summary(self) -> str:
         """What was imported, the final statuses, the engine check and agreement, as text."""
         d, f = self.decisions, self.final
-        counts = f["status"].value_counts().to_dict()
+        counts = f["review_state"].value_counts().to_dict()
         done = f[f["status"].isin(("reviewed", "adjudicated"))]
         lines = [f"{int((d['decision'] != 'pending').sum())} decisions from "
                  f"{d['reviewer'].nunique()} reviewer(s); final: {counts}",
@@ -124,7 +124,7 @@ def import_reviews(verdicts: pd.DataFrame, workbooks: Sequence[str | Path], ledg
                                ("review.final", final, _FINAL_FIELDS)):
         if table is None:
             continue
-        rows = table if event != "review.final" else table[table["status"] != "unreviewed"]
+        rows = table if event != "review.final" else table[table["review_state"] != "pending"]
         if "decision" in rows:
             rows = rows[rows["decision"] != "pending"]
         for rec in decisions_to_records(rows[cols]):
