@@ -204,3 +204,15 @@ def test_head_text_and_checkpoint(tmp_path):
     with pytest.raises(InputError):
         Head.parse("12:" + "z" * 64)
     assert hashlib.sha256(b"").hexdigest() != head.hash
+
+
+def test_batch_prepared_against_a_stale_head_is_refused(tmp_path):
+    from rbm_surveys.errors import UsageError
+
+    ledger = _ledger(tmp_path, n_batches=1)
+    old = ledger.head()
+    lines, new = ledger.prepare([("review.decision", {"criterion": "late"})], old)
+    Ledger(ledger.path).extend("review.decision", [{"criterion": "first"}])  # someone else
+    with pytest.raises(UsageError, match="changed while this batch was prepared"):
+        ledger.write(lines, new, old)
+    assert verify_ledger(ledger.path).entries == 13

@@ -167,6 +167,15 @@ def _parse(raw: bytes, path: Path, lineno: int) -> dict[str, Any]:
     return entry
 
 
+def _lock(fd: int) -> None:
+    """Exclusive advisory lock on an open file (POSIX; elsewhere appends are not locked)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 def _file_size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -345,7 +354,8 @@ def verify_ledger(path: str | os.PathLike[str], heads: Iterable[Head | str | os.
                                "review workbook), or --no-checkpoint to check the chain only")
     if checkpoint and got and got[-1].entries < len(hashes):
         raise TamperError(f"{len(hashes) - got[-1].entries} entr(ies) after the checkpoint "
-                          f"(entry {got[-1].entries}) were appended outside rbm (forged?)",
+                          f"(entry {got[-1].entries}) were appended outside rbm (forged?), or "
+                          "an append stopped before its checkpoint was written",
                           file=str(path), line=got[-1].entries + 1,
                           hint="remove them or restore the ledger from its last good copy")
     head = Head(len(hashes), hashes[-1] if hashes else GENESIS, str(path))
@@ -465,13 +475,18 @@ class Ledger:
 
         if not lines:
             return old_head
-        if _file_size(self.path) and self._count_lines() != old_head.entries:
-            raise UsageError("the ledger changed while this batch was prepared",
-                             hint="run the command again")
         data = "".join(lines).encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot open the ledger for appending ({exc.strerror or exc})",
+                              file=str(self.path), hint="check the path and permissions") from None
+        try:
+            _lock(fd)  # one writer at a time; the count is checked under the lock
+            if self._count_lines() != old_head.entries:
+                raise UsageError("the ledger changed while this batch was prepared",
+                                 key=str(self.path), hint="run the command again")
             before = os.fstat(fd).st_size
             try:
                 view = memoryview(data)
@@ -487,7 +502,7 @@ class Ledger:
                                       "nothing was recorded", file=str(self.path)) from None
                 raise
         finally:
-            os.close(fd)
+            os.close(fd)  # closing releases the lock
         self._write_checkpoint(new_head)
         return new_head
 
@@ -507,6 +522,8 @@ class Ledger:
                              hint="start a new ledger (--ledger) for signed entries, or drop --key")
 
     def _count_lines(self) -> int:
+        if not self.path.exists():
+            return 0
         with open(self.path, "rb") as fh:
             return sum(1 for _ in fh)
 
