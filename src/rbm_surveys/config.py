@@ -38,6 +38,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 from pydantic_core import PydanticCustomError
 
 from rbm_surveys.errors import ConfigError
+from rbm_surveys.safety import LIMITS, MAX_YAML_DEPTH
 
 __all__ = [
     "Located", "read_text", "read_yaml", "validate", "load_model", "suggest",
@@ -47,6 +48,7 @@ __all__ = [
     "MISSING_CONVENTIONS", "COMPARE_OPS",
 ]
 
+MAX_CONFIG_BYTES = LIMITS["config"].max_bytes  # one set of limits: rbm_surveys.safety
 REASONS = ("dont_know", "refused", "not_applicable", "no_answer")
 #: Named conventions for don't know / refused / not applicable / unanswered.
 #: ``count`` = stays in the denominator, not in the numerator; ``drop`` = leaves the
@@ -152,7 +154,15 @@ class _Loader(yaml.SafeLoader):
             raise _Refused("YAML anchors and aliases (&name / *name) are not allowed in "
                            "configuration files", event.start_mark,
                            "write the values out in full")
-        return super().compose_node(parent, index)
+        # nesting is refused as it is read, before PyYAML recurses thousands of levels deep
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                               event.start_mark, "configuration files are a few levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}
@@ -196,8 +206,9 @@ def _node_lines(node: Any, path: tuple, out: dict[tuple, int]) -> None:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
     """Parse YAML text: the document and the line of every key (see module docstring)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks characters here (a control byte raises)
         node = loader.get_single_node()
         doc = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
@@ -213,7 +224,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
         raise ConfigError("YAML nested too deeply", file=file,
                           hint="configuration files are a few levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple, int] = {(): 1}
     if node is not None:
         _node_lines(node, (), lines)

@@ -136,6 +136,7 @@ def _from_pyxform(form: dict) -> Codebook:
 
 def _from_raw_sheets(path: Path) -> Codebook:
     """Walk the survey sheet row by row (begin/end group), as the form author wrote it."""
+    form_file = path  # `path` is reused below for group paths
     sheets = _raw_sheets(path)
     survey = sheets.get("survey")
     if survey is None:
@@ -215,8 +216,8 @@ def _from_raw_sheets(path: Path) -> Codebook:
     return Codebook(
         fields=_finish_fields(pd.DataFrame(rows), langs), choices=_finish_choices(choices, langs),
         languages=langs, version=_str_or_none(st.get("version")),
-        title=_str_or_none(st.get("form_title")) or path.stem,
-        form_id=_str_or_none(st.get("form_id")) or path.stem,
+        title=_str_or_none(st.get("form_title")) or form_file.stem,
+        form_id=_str_or_none(st.get("form_id")) or form_file.stem,
         default_language=_default_lang(st.get("default_language"), langs),
         repeats=repeats, group_labels=group_labels, warnings=tuple(warnings))
 
