@@ -104,21 +104,9 @@ def make_design(frame: pd.DataFrame, weights: str, strata: str | None = None,
 
 
 def _on_frame(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
-    """The same design (structure, final weights, calibration) over its design columns plus
-    ``columns`` (designs are immutable and cache codes per column, so a new one is built)."""
-    keep = [c for c in dict.fromkeys([design.weights_column, design.probs_column,
-                                      *design.strata_columns, *design.id_columns,
-                                      *design.fpc_spec]) if isinstance(c, str)]
-    frame = design.data[keep].reset_index(drop=True).assign(**columns)
-    new = SurveyDesign(frame, weights=design.weights_column, strata=design.strata_columns or None,
-                       ids=design.id_columns or None, fpc=design.fpc_spec or None,
-                       nest=design.nest, probs=design.probs_column, pps=design.pps,
-                       lonely_psu=design.lonely_psu, variance=design.variance,
-                       pps_p2bar=design.pps_p2bar)
-    new = new.with_weights(design.weights)
-    for cal in design.calibration:
-        new = new.with_weights(design.weights, cal)
-    return new
+    """The same design (structure, final weights, calibration, cached factorisations) with
+    ``columns`` added: R's ``update()`` (``SurveyDesign.with_columns``), never a rebuild."""
+    return design.with_columns(**columns) if columns else design
 
 
 def design_label(design: SurveyDesign) -> str:
