@@ -363,7 +363,7 @@ def test_killed_run_leaves_the_previous_set_or_the_new_one(example, previous_set
         if rc == 143:
             assert "terminated (SIGTERM); outputs of this run were not written" in err
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["indicators.csv", "indicators.xlsx"]
+    assert visible == ["data_notes.csv", "indicators.csv", "indicators.xlsx"]
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     if sig == signal.SIGTERM:  # a clean stop removes its staging folder
         assert not [p for p in out.iterdir() if p.name.startswith(".rbm-staging-")]
