@@ -88,7 +88,9 @@ def test_pages_escape_text_and_show_vetoed_passages(scored):
     # the repealed clause: its match is shown struck through, with the reason it does not count
     vetoed = [e for e in batch.evidence if e.get("vetoed")]
     assert vetoed, "the rubric's veto term should fire on 'repealed'"
-    assert '<mark class="veto">' in page and "Vetoed — not counted: veto term: repealed" in page
+    assert '<mark class="veto">' in page and "Vetoed — not counted: " in page
+    reason = vetoed[0].get("veto_reason") or "veto term"
+    assert f"Vetoed — not counted: {reason}" in page and "repealed" in page
     assert "Page 1: the whole page" in page and "http://" not in page and "https://" not in page
     index = (report / "index.html").read_text(encoding="utf-8")
     assert index.count('href="doc-') == 2

@@ -131,8 +131,11 @@ def _evidence_list(recs: list[dict], doc, vetoed: bool) -> str:
         page = int(r.get("page") or 0)
         why = ""
         if vetoed:
-            why = (f' <span class="why">Vetoed — not counted: '
-                   f'{_e(r.get("veto_reason") or "vetoed by the rubric")}</span>')
+            reason = str(r.get("veto_reason") or "vetoed by the rubric")
+            term = str(r.get("veto_term") or "")
+            if term and term not in reason:
+                reason += f" (“{term}”)"
+            why = f' <span class="why">Vetoed — not counted: {_e(reason)}</span>'
         rule = f' <span class="meta">rule {_e(r.get("rule"))}</span>' if r.get("rule") else ""
         score = (f' <span class="meta">ranker {float(r["rank_score"]):.2f}</span>'
                  if r.get("rank_score") is not None else "")
