@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.errors import DataError, UsageError
+from rbm_surveys.surveys.ci import DEFAULT_PROPORTION_CI
 from rbm_surveys.surveys.design import SurveyDesign
 from rbm_surveys.surveys.estimate import PsuSums, estimate_from_sums
 
@@ -139,7 +140,7 @@ class DaskDesign:
 
     # ------------------------------------------------------------------ derived designs
     def replicate(self, type: str = "jk1", *, replicates: int = 50, seed: int | None = None,
-                  fay_rho: float = 0.5, mse: bool = False) -> DaskDesign:
+                  fay_rho: float | None = None, mse: bool = False) -> DaskDesign:
         """Replicate design with factors per PSU (R ``as.svrepdesign``): the same factors as
         :meth:`SurveyDesign.replicate` on the rows, since they depend on the PSU structure
         only."""
@@ -160,11 +161,12 @@ class DaskDesign:
 
     # ------------------------------------------------------------------ estimates
     def table(self, variables: str | Sequence[str], bys: Sequence[Any] = (None,),
-              statistic: str = "proportion", deff: bool | str = False, ci: str = "wald",
+              statistic: str = "proportion", deff: bool | str = False, ci: str | None = None,
               level: float = 0.95) -> pd.DataFrame:
         """Several disaggregations in one pass over the partitions (as
         :meth:`SurveyDesign.table`). ``statistic``: proportion (categorical variables),
-        mean or total (numeric variables)."""
+        mean or total (numeric variables). ``ci``: default that of the statistic (logit for
+        proportions, wald otherwise), as in memory."""
         names = [str(v) for v in _as_list(variables)]
         if not names:
             raise UsageError("no variables given", key="variables")
@@ -181,7 +183,7 @@ class DaskDesign:
         return self._finish(out, stats)
 
     def proportion(self, variables: str | Sequence[str], by: Any = None, deff: bool | str = False,
-                   ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+                   ci: str = DEFAULT_PROPORTION_CI, level: float = 0.95) -> pd.DataFrame:
         """Proportions of each level (R ``svymean(~factor)``/``svyciprop``)."""
         return self.table(variables, [by], "proportion", deff, ci, level)
 

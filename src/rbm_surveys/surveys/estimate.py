@@ -1050,7 +1050,7 @@ class PsuSums:
 
 def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
                        statistic: str = "proportion", deff: bool | str = False,
-                       ci: str = "wald", level: float = 0.95,
+                       ci: str | None = None, level: float = 0.95,
                        denominator: int | None = None) -> pd.DataFrame:
     """Estimates from :class:`PsuSums` on a design that holds only the PSU structure.
 
@@ -1062,6 +1062,8 @@ def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
     index of the denominator's virtual column).
     """
     check_choice(statistic, ("proportion", "mean", "total", "ratio"), "statistic")
+    if ci is None:
+        ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
     ci = _check_ci(ci, PROPORTION_METHODS if statistic == "proportion" else CI_METHODS)
     if ci == "likelihood":
         raise UsageError("ci='likelihood' needs the rows", key="ci",
