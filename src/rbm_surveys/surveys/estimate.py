@@ -43,7 +43,8 @@ from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
 __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance",
-           "table", "crosstab", "domain_degf", "domain_psus", "PsuSums", "estimate_from_sums"]
+           "table", "crosstab", "domain_degf", "domain_psus", "PsuSums", "estimate_from_sums",
+           "Linearisation", "linearise"]
 
 #: fixed result columns; the ``by`` columns are inserted after ``level``
 RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
@@ -161,7 +162,7 @@ def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarra
 
 def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
-            kind: str = "mean", pre: _Pre | None = None) -> _Linear:
+            kind: str = "mean", pre: _Pre | None = None, keep: dict | None = None) -> _Linear:
     """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
     D = dom.count
     den_i = np.where(den == -2, vars_.ones, den)
@@ -198,7 +199,7 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: 
     n_k = n_dom[d_idx]
     nw_k = dsum[vars_.ones, d_idx]
     if design.kind == "taylor":
-        var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0)
+        var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0, keep)
         theta_r = None
         if pre is None:
             df_dom = domain_degf(design, dom)
@@ -230,7 +231,7 @@ def _scores_T(s: np.ndarray, num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarr
 
 def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D: int,
                 num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
-                x: np.ndarray, s0: np.ndarray) -> np.ndarray:
+                x: np.ndarray, s0: np.ndarray, keep: dict | None = None) -> np.ndarray:
     totals = []
     raked = None if _DENSE_CALIBRATED_SCORES else _raked_layout(design, w_e)
     if raked is not None:
@@ -259,6 +260,8 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
                                              scratch=True).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
     if design.pps_check is not None:
+        if keep is not None:
+            keep.update(totals=totals, active=None, pps=design.pps_check)
         return pps_variance(design.pps_check, totals[0], design.variance)
     active = None
     domain_lonely = (design.adjust_domain_lonely and not design.calibration
@@ -266,6 +269,8 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
     if not design.calibration and (design.lonely_psu in ("fail", "average") or domain_lonely):
         active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0, domain_lonely)
                   for i, stage in enumerate(design.stages)]
+    if keep is not None:
+        keep.update(totals=totals, active=active, pps=None, domain_lonely=domain_lonely)
     return taylor_variance(design.stages, totals, design.lonely_psu, active, domain_lonely)
 
 
@@ -1116,3 +1121,56 @@ def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
             frames.append(_table(design, dom, res, var_of, lev_of, d, kind, ci, level))
     all_cols = list(dict.fromkeys(c for b in bys for c in as_list(b)))
     return _order_columns(pd.concat(frames, ignore_index=True), [str(c) for c in all_cols])
+
+
+# ---------------------------------------------------------------------------- joint variance
+@dataclass
+class Linearisation:
+    """Estimates with what their variances are made of, for covariances between them.
+
+    ``table`` is the tidy result of the statistic (the same rows, in the same order, as
+    :func:`mean`/:func:`total`/:func:`proportion`/:func:`ratio` with ``ci="wald"``).
+    Taylor designs: ``totals[s]`` (C_s x K) are the cluster totals at stage s of each
+    estimate's influence scores (residualised by the design's calibrations), ``active``
+    the (G x K) groups each estimate's domain touches (lonely-PSU rules) or None, ``pps``
+    the joint-inclusion matrix of matrix-PPS designs; the SE of estimate k is the
+    variance formula applied to column k. Replicate designs: ``theta_r`` (K x R)."""
+
+    table: pd.DataFrame
+    theta: np.ndarray
+    totals: list | None = None
+    active: list | None = None
+    pps: np.ndarray | None = None
+    theta_r: np.ndarray | None = None
+
+
+def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
+              denominator: str | None = None,
+              levels: Sequence[Any] | None = None) -> Linearisation:
+    """One call of ``statistic`` (mean | total | proportion | ratio) keeping, per estimate,
+    the per-cluster influence totals (Taylor) or replicate estimates behind its SE."""
+    check_choice(statistic, ("mean", "total", "proportion", "ratio"), "statistic")
+    names = _names(variables)
+    dom = domains_of(design, by)
+    if statistic == "proportion":
+        vars_, var_of, lev_of = _proportion_vars(design, names, levels)
+    elif statistic == "ratio":
+        if denominator is None:
+            raise UsageError("a ratio needs denominator=", key="denominator")
+        vars_ = _Vars([numeric_column(design.data, v, "variable")
+                       for v in names + [str(denominator)]])
+        var_of, lev_of = [f"{v}/{denominator}" for v in names], [None] * len(names)
+    else:
+        vars_, var_of, lev_of = _mean_total_vars(design, names, statistic)
+    width = len(names) if statistic == "ratio" else vars_.width
+    j, d = _grid(width, dom.count)
+    den = np.full(len(j), {"mean": -2, "proportion": -2, "total": -1,
+                           "ratio": len(names)}[statistic])
+    keep: dict = {}
+    kind = "mean" if statistic == "proportion" else statistic
+    res = _linear(design, vars_, ~vars_.missing(design.n), dom, j, den, d, kind=kind,
+                  keep=keep)
+    frame = _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
+                   statistic, "wald", 0.95)
+    return Linearisation(frame, res.theta, keep.get("totals"), keep.get("active"),
+                         keep.get("pps"), res.theta_r)
