@@ -140,7 +140,7 @@ class DaskDesign:
 
     # ------------------------------------------------------------------ derived designs
     def replicate(self, type: str = "jk1", *, replicates: int = 50, seed: int | None = None,
-                  fay_rho: float | None = None, mse: bool = False) -> DaskDesign:
+                  fay_rho: float = 0.5, mse: bool = False) -> DaskDesign:
         """Replicate design with factors per PSU (R ``as.svrepdesign``): the same factors as
         :meth:`SurveyDesign.replicate` on the rows, since they depend on the PSU structure
         only."""
@@ -165,8 +165,7 @@ class DaskDesign:
               level: float = 0.95) -> pd.DataFrame:
         """Several disaggregations in one pass over the partitions (as
         :meth:`SurveyDesign.table`). ``statistic``: proportion (categorical variables),
-        mean or total (numeric variables). ``ci``: default that of the statistic (logit for
-        proportions, wald otherwise), as in memory."""
+        mean or total (numeric variables)."""
         names = [str(v) for v in _as_list(variables)]
         if not names:
             raise UsageError("no variables given", key="variables")
@@ -174,6 +173,8 @@ class DaskDesign:
             raise UsageError(f"statistic={statistic!r} is not available on Dask",
                              key="statistic", hint="use proportion, mean or total; ratio() "
                                                    "for ratios; quantiles need the rows")
+        if ci is None:
+            ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
         specs = [[str(c) for c in _as_list(b)] for b in bys]
         by_cols = list(dict.fromkeys(c for s in specs for c in s))
         stats = self._sums(names, by_cols, categorical=statistic == "proportion",
@@ -184,7 +185,8 @@ class DaskDesign:
 
     def proportion(self, variables: str | Sequence[str], by: Any = None, deff: bool | str = False,
                    ci: str = DEFAULT_PROPORTION_CI, level: float = 0.95) -> pd.DataFrame:
-        """Proportions of each level (R ``svymean(~factor)``/``svyciprop``)."""
+        """Proportions of each level (R ``svymean(~factor)``/``svyciprop``); the default
+        interval is the in-memory engine's."""
         return self.table(variables, [by], "proportion", deff, ci, level)
 
     def mean(self, variables: str | Sequence[str], by: Any = None, deff: bool | str = False,
