@@ -124,10 +124,10 @@ def score_covariance(design: Any, z: np.ndarray) -> np.ndarray:
     for cal in design.calibration:
         z = np.asarray(cal.residualize(z), dtype=float)
     totals = []
-    stages = design.stages if getattr(design, "_dcheck", None) is None else design.stages[:1]
+    stages = design.stages if getattr(design, "pps_check", None) is None else design.stages[:1]
     for stage in stages:
         c = stage.n_clusters
         agg = sp.csr_matrix((np.ones(design.n), (stage.cluster, np.arange(design.n))),
                             shape=(c, design.n))
         totals.append(np.asarray(agg @ z))
-    return taylor_covariance(design, totals, None, getattr(design, "_dcheck", None))
+    return taylor_covariance(design, totals, None, getattr(design, "pps_check", None))

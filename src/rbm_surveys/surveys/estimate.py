@@ -270,7 +270,11 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
         active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0, domain_lonely)
                   for i, stage in enumerate(design.stages)]
     if keep is not None:
-        keep.update(totals=totals, active=active, pps=None, domain_lonely=domain_lonely)
+        # active as a mask (groups the domain touches); the counts matter only to
+        # adjust_domain_lonely, passed separately
+        keep.update(totals=totals, pps=None, domain_lonely=domain_lonely,
+                    active=None if active is None else [None if a is None else a > 0
+                                                        for a in active])
     return taylor_variance(design.stages, totals, design.lonely_psu, active, domain_lonely)
 
 
@@ -1055,7 +1059,7 @@ class PsuSums:
 
 def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
                        statistic: str = "proportion", deff: bool | str = False,
-                       ci: str = "wald", level: float = 0.95,
+                       ci: str | None = None, level: float = 0.95,
                        denominator: int | None = None) -> pd.DataFrame:
     """Estimates from :class:`PsuSums` on a design that holds only the PSU structure.
 
@@ -1067,6 +1071,8 @@ def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
     index of the denominator's virtual column).
     """
     check_choice(statistic, ("proportion", "mean", "total", "ratio"), "statistic")
+    if ci is None:
+        ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
     ci = _check_ci(ci, PROPORTION_METHODS if statistic == "proportion" else CI_METHODS)
     if ci == "likelihood":
         raise UsageError("ci='likelihood' needs the rows", key="ci",
