@@ -82,6 +82,25 @@ def test_covariance_is_the_engines_quadratic_form(designs, case):
     np.testing.assert_allclose(got["estimate"], overall["estimate"], rtol=1e-12)
 
 
+@pytest.mark.parametrize("rule", ["adjust", "average"])
+@pytest.mark.parametrize("domain_lonely", [False, True])
+def test_lonely_rules_with_domains_keep_the_diagonal(frames, rule, domain_lonely):
+    """Domains touching different strata (and, with adjust_domain_lonely, holding one PSU of
+    several in a stratum): per-estimate rules, still diag = se^2 and PSD."""
+    syn = frames["syn3"]
+    first = syn.groupby("stratum").head(1).index
+    lone = syn[(syn["stratum"] != "S3") | syn.index.isin(first)].reset_index(drop=True)
+    design = SurveyDesign(lone, weights="wt", strata="stratum", ids="psu", nest=True,
+                          lonely_psu=rule, adjust_domain_lonely=domain_lonely)
+    for stat in ("mean", "total"):
+        est = joint_estimates(design, stat, "income", by=["area", "tenure"])
+        np.testing.assert_allclose(np.sqrt(np.diag(est.vcov)), est.table["se"], rtol=1e-12)
+        ok = np.isfinite(np.diag(est.vcov))     # NaN where every stratum is lonely (as SE)
+        v = est.vcov[np.ix_(ok, ok)]
+        assert ok.sum() >= 4 and np.isfinite(v).all()
+        assert np.linalg.eigvalsh(v).min() >= -1e-9 * np.abs(v).max()
+
+
 def test_matrix_pps_covariance_by_polarisation(frames):
     e = frames["election"].assign(half=lambda d: np.where(d.index % 2 == 0, "a", "b"))
     for variance in ("HT", "YG"):

@@ -117,7 +117,7 @@ def joint_estimates(design: Any, statistic: str, variables: Any, by: Any = None,
     lin = linearise(design, statistic, variables, by=by, denominator=denominator,
                     levels=levels)
     if design.kind == "taylor":
-        vcov = taylor_covariance(design, lin.totals, lin.active, lin.pps)
+        vcov = taylor_covariance(design, lin.totals, lin.active, lin.pps, lin.domain_lonely)
         extra: dict = {}
     else:
         vcov = replicate_covariance(lin.theta, lin.theta_r, design.scale, design.rscales,
