@@ -291,7 +291,8 @@ def change_between_rounds(estimates_a: pd.DataFrame, estimates_b: pd.DataFrame,
     Independent samples (different PSUs drawn in each round): SE = sqrt(se_a^2 + se_b^2);
     the t reference has df = df_a + df_b (the degrees of freedom of the two designs stacked
     as separate strata, where R's ``svycontrast`` gives the same SE), normal if either is
-    infinite. ``df`` overrides (one number, or one per round, e.g. each design's degf);
+    infinite. ``df`` overrides: the total df (one number) or one per round (a tuple, e.g.
+    each design's degf);
     by default the frames' ``df`` column (infinite for ``ci="wald"`` frames).
     ``on``: key columns (default: ``variable``, ``level`` and every by-column; for indicator
     tables from ``run_indicators``: module, indicator, disaggregation, level). Rows of one
