@@ -11,7 +11,8 @@ import pytest
 from rbm_surveys.errors import DataError, RbmError, UsageError
 from rbm_surveys.surveys.association import chisq_test, ttest
 from rbm_surveys.surveys.compare import (CHANGE_COLUMNS, CONTRAST_COLUMNS, GAP_COLUMNS,
-                                         change_between_rounds, contrast, gaps_to_reference,
+                                         change_between_rounds, contrast, gap_table,
+                                         gaps_to_reference,
                                          joint_estimates, panel_change)
 from rbm_surveys.surveys.design import SurveyDesign
 from rbm_surveys.surveys.models import COEFFICIENT_COLUMNS, glm, predicted_means
@@ -222,3 +223,18 @@ def test_change_between_rounds_of_indicator_tables():
     np.testing.assert_allclose(out["se"], np.sqrt([0.0018, 0.0041, 0.0008]), rtol=1e-12)
     assert (out["df"] == 78).all()
     assert list(out["significant"]) == [True, True, False]
+
+
+def test_gap_table_by_two_columns(designs):
+    d = designs["poststrat"]
+    out = gap_table(d, "mean", "api00", by=["stype", "sch.wide"], reference="No",
+                    compare_on="sch.wide")
+    est = joint_estimates(d, "mean", "api00", by=["stype", "sch.wide"])
+    want = gaps_to_reference(est, "sch.wide", "No")
+    pd.testing.assert_frame_equal(out, want)
+    row = out[(out["stype"] == "H") & (out["sch.wide"] == "Yes")].iloc[0]
+    c = contrast(est, {"g": {"stype=H:sch.wide=Yes:api00": 1,
+                             "stype=H:sch.wide=No:api00": -1}}).iloc[0]
+    assert row["gap"] == pytest.approx(c["estimate"]) and row["gap_se"] == pytest.approx(c["se"])
+    with pytest.raises(UsageError, match="compare_on"):
+        gap_table(d, "mean", "api00", by=["stype", "sch.wide"], reference="No")
