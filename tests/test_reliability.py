@@ -500,3 +500,34 @@ def test_personal_value_detector():
     msg = "exports/survey_2024-05-01.csv, row 12: the file is 52,428,800 bytes"
     assert mask_personal_text(msg) == msg
     assert mask_personal_text("call 0712 345 678 now") == "call \u2039phone withheld\u203a now"
+
+
+def test_sigterm_during_the_swap_waits_until_the_whole_set_is_in(tmp_path, monkeypatch):
+    from rbm_surveys import files
+    from rbm_surveys.cli import Terminated, _on_sigterm
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (out / name).write_text("old\n")
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_signal(src, dst):
+        real_replace(src, dst)
+        if Path(dst).parent != out:
+            return  # writing inside the staging folder
+        calls.append(Path(dst).name)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives between the two replaces
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        monkeypatch.setattr(files.os, "replace", replace_then_signal)
+        with pytest.raises(Terminated):
+            with files.OutputSet(out) as staging:
+                files.write_text(staging / "a.csv", "new\n")
+                files.write_text(staging / "b.csv", "new\n")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (out / "a.csv").read_text() == (out / "b.csv").read_text() == "new\n"
