@@ -12,7 +12,8 @@ Files and their models (pydantic v2, unknown keys refused with a did-you-mean)::
 Reading (:func:`read_yaml`) keeps the line of every key (PyYAML's composed nodes), refuses
 what would make a file mean something else than it shows — duplicated keys (YAML would keep
 the last silently), anchors and aliases (``&a``/``*a``, incl. self-reference and "billion
-laughs"), binary or non-UTF-8 content, files over 5 MB — and treats only ``true``/``false``
+laughs"), binary or non-UTF-8 content, files over the size limit of
+:mod:`rbm_surveys.safety` — and treats only ``true``/``false``
 as booleans, so choice names ``yes``/``no``/``on`` stay text. Validation
 (:func:`validate`) turns every pydantic error into one :class:`~rbm_surveys.errors.ConfigError`
 listing each problem as ``key (line N): message``; the first problem's file, key and line
@@ -114,20 +115,16 @@ class Located:
 def read_text(path: str | Path, *, what: str = "configuration file") -> str:
     """A user's text configuration file as str: missing, binary, non-UTF-8 or oversized
     files are one-line ConfigErrors naming the file."""
+    from rbm_surveys.safety import check_size
+
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise ConfigError(f"{what} is a folder, not a file", file=str(path),
-                              hint="give the path of the file")
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{what} is {size / 1e6:.0f} MB; configuration files are small "
-                              "text files", file=str(path), hint="check the path")
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         raise ConfigError(f"{what} not found", file=str(path),
                           hint="check the path (relative paths are relative to the file "
-                               "that names them)") from None
+                               "that names them)")
+    check_size(path, "config", error=ConfigError)  # one size limit for every reader
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the {what} ({exc.strerror})", file=str(path)) from None
     return decode_text(data, str(path), what)
@@ -411,6 +408,7 @@ class RunConfig(ConfigModel):
     reporting: Reporting = Reporting()
     output: str = "results"
     variance: Literal["calibrated", "fixed"] = "calibrated"
+    language: str | None = None  # form language of the labels in the outputs
     conventions: dict[str, Literal[tuple(MISSING_CONVENTIONS)]] = {}  # type: ignore[valid-type]
 
     @field_validator("modules")
