@@ -184,7 +184,7 @@ def test_framework_value_that_is_a_word(tmp_path, capsys):
     values.write_text("framework_id,year,value\nRF0170,2022,four\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values)
     line = one_line_error(rc, err)
-    assert "value 'four' is not a finite number" in line and "row 2" in line
+    assert "'four' is not a number" in line and "row 2" in line
 
 
 @pytest.mark.parametrize("damage", ["truncate", "crc", "method", "directory", "encrypted"])
@@ -363,7 +363,8 @@ def test_killed_run_leaves_the_previous_set_or_the_new_one(example, previous_set
         if rc == 143:
             assert "terminated (SIGTERM); outputs of this run were not written" in err
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["indicators.csv", "indicators.xlsx"]
+    assert visible == sorted(p.name for p in previous_set.iterdir())
+    assert {"indicators.csv", "indicators.xlsx"} <= set(visible)
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     if sig == signal.SIGTERM:  # a clean stop removes its staging folder
         assert not [p for p in out.iterdir() if p.name.startswith(".rbm-staging-")]
@@ -451,7 +452,7 @@ def test_no_live_formula_in_any_output(tmp_path, capsys):
     assert rc == 0, err
 
     values = tmp_path / "values.csv"
-    values.write_text("framework_id,year,value,source\nRF0170,2022,40,=1+1\n")
+    values.write_text("framework_id,subset,year,value,source\nRF0170,national,2022,40,=1+1\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values, "--out", out / "progress.csv")
     assert rc == 0, err
 

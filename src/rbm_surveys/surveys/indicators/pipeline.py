@@ -358,7 +358,7 @@ def check_margins_against_form(margins: Path, codebook: Any) -> None:
     """Every category of a margin over a select question must be one of its choices:
     a misspelt category (``Female`` for ``female``) would otherwise be a population cell
     without respondents or, with a total of 0, dropped without a word."""
-    from rbm_surveys.config import Located, read_yaml, suggest
+    from rbm_surveys.config import read_yaml, suggest
     from rbm_surveys.surveys.weighting import load_margins
 
     if codebook is None:
