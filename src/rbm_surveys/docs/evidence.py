@@ -510,6 +510,15 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
     # a standard's value in a table row is not a contents line, title or body name, unless
     # the row sits in a contents section
     q_skip = is_q & layout_only & (sc["veto_cue"] != "section heading")
+    # a repeal vetoes a standard only when it is said in the value's own sentence (a table
+    # of standards is often one long "passage" that ends with an unrelated repeal clause)
+    for i in np.flatnonzero(is_q & (sc["veto_kind"] == "repealed")).tolist():
+        s = int(cols["start"][i])
+        lo = max(document.text.rfind(". ", 0, s), document.text.rfind("\n\n", 0, s),
+                 document.text.rfind(".\n", 0, s), 0)
+        if sc["veto_cue"][i].split()[0].lower() not in document.text[lo:int(cols["end"][i])] \
+                .lower():
+            q_skip[i] = True
     new = (sc["veto_kind"] != "") & ~vetoed & ~q_skip
     vetoed = vetoed | new
     veto_term = np.where(new, sc["veto_cue"], veto_term).astype(object)
