@@ -320,6 +320,13 @@ _PROVISION_HEAD = re.compile(
     r"零〇\d]+条|المادة)", re.IGNORECASE)
 
 
+# A dated target: a year after a target preposition in any of the languages.
+_TARGET_YEAR = re.compile(
+    r"(?:(?<!\w)(?:by|before|until|d['’]ici|à l['’]horizon|avant|en|para|hasta|antes de|até|"
+    r"em|к|до)\s+(?:l['’]an\s+|el año\s+|o ano\s+|the end of\s+)?|到|至|بحلول\s+(?:عام\s+)?)"
+    r"20[2-6]\d(?!\d)", re.IGNORECASE)
+
+
 def _norm_line(line: str) -> str:
     return " ".join(_HEADING_TAIL.sub("", line).split()).lower()
 
@@ -564,6 +571,8 @@ def _passage_info(text: str, language: str, c: Cues, zones: _Zones, pstart: np.n
     if not kind and "repealed" in own:
         kind, cue = "repealed", own["repealed"]
     flags = [f for f in FLAGS if f in found]
+    if "commitment" not in found and _TARGET_YEAR.search(scope_text):
+        flags.append("commitment")  # a dated target ("by 2030", "d'ici 2027") commits
     if "concrete" not in found and any(ch.isdigit() for ch in scope_text):
         flags.append("concrete")
     para = max(text.rfind("\n\n", 0, a) + 2, 0)
