@@ -317,7 +317,7 @@ _PROVISION = re.compile(
 # the heading of the article a passage belongs to: at the start of a line before it
 _PROVISION_HEAD = re.compile(
     r"\s*(?:article|art\.|artículo|artigo|статья|section|sección|第[一二三四五六七八九十百千"
-    r"零〇\d]+条|المادة)", re.IGNORECASE)
+    r"零〇\d]+条|المادة|\d{1,3}[A-Z]?\.\s+[A-Z][^.\n]{2,80}\.\s)", re.IGNORECASE)
 
 
 # A dated target: a year after a target preposition in any of the languages.
@@ -423,6 +423,13 @@ def _template_row(passage: str, c: Cues) -> str:
     for v in c.template_empty:
         if len(v) > 2 and (s.startswith(v + " ") or s.startswith(v + ":")):
             return v
+    # a PDF table row without separators: "Form 7 Spousal consent Not applicable"
+    for line in passage.lower().split("\n"):
+        line = line.strip().rstrip(".")
+        for v in c.template_empty:
+            if (len(v) >= 3 and v.replace("/", "").isalpha() or " " in v) \
+                    and line.endswith(" " + v) and len(line) > len(v) + 2:
+                return v
     return ""
 
 
@@ -547,7 +554,8 @@ def _passage_info(text: str, language: str, c: Cues, zones: _Zones, pstart: np.n
     passage = text[a:b]
     # operative flags (a heading lends itself the paragraph after it)
     scope_text = match_text(passage)
-    if not _SENTENCE_END.search(passage) and len(passage) < 150 and p + 1 < len(pstart):
+    if (not _SENTENCE_END.search(passage) and len(passage) < 150 or len(passage.split()) < 10
+            and c.language not in _NO_SPACE) and p + 1 < len(pstart):
         scope_text = scope_text + "\n" + match_text(text[int(pstart[p + 1]):int(pend[p + 1])])
     found = _passage_cues(language).find(scope_text)
     own = _passage_cues(language).find(passage) if scope_text != passage else found
