@@ -44,10 +44,12 @@ def molar_volume(temperature_c: float = 25.0, pressure_kpa: float = 101.325) -> 
 # texts type them either way; MP2,5 / MP10 are the Spanish and Portuguese abbreviations.
 _PM = r"(?-i:[PpРр][MmМм]|MP|МР)"
 _POLLUTANT_RX = [
-    ("PM2.5", _PM + r"\s?(?:2[.,·]5|₂\.₅)|particules fines|partículas finas|细颗粒物"
+    ("PM2.5", _PM + r"\s?(?:2[.,·]5|₂\.₅)|颗粒物[(（]粒径小于等\s*于\s*2\.5\s*[μµu]m[)）]"
+              r"|particules fines|partículas finas|细颗粒物"
               r"|fine particulate|الجسيمات الدقيقة|partículas inaláveis finas"
               r"|мелкодисперсн\w* (?:взвешенн\w* )?частиц\w*"),
-    ("PM10", _PM + r"\s?(?:10|₁₀)(?!\d)|可吸入颗粒物|particules? en suspension"
+    ("PM10", _PM + r"\s?(?:10|₁₀)(?!\d)|颗粒物[(（]粒径小于等\s*于\s*10\s*[μµu]m[)）]"
+             r"|可吸入颗粒物|particules? en suspension"
              r"|coarse particulate|partículas inaláveis|الجسيمات العالقة|взвешенн\w* частиц\w*"),
     ("NO2", r"(?-i:(?<![A-Za-z])[NN]\s?[OО]\s?2(?!\d)|NO₂)|nitrogen dioxide|dioxyde d['’]azote"
             r"|dióxido de nitrógeno|dióxido de nitrogênio|dióxido de azoto|二氧化氮"
@@ -83,10 +85,10 @@ _CELL_GAP = r"(?:\s?\|\s?|\s*\t\s*|\s?)"
 # Numbers: "37.5", "37,5" (decimal comma), "10,000" / "10.000" / "10 000" (thousands groups
 # of exactly three digits), "0,005"; see _number().
 # (The leading "(?=\d)" lets the engine skip non-digits before trying the lookbehind.)
-# (A plain space groups thousands only after one or two digits, "10 000": in a table row
-# "140 100" is two columns, not 140100.)
+# (A plain space groups thousands only in round thousands after one or two digits, "10 000":
+# in a table row "140 100" or "50 150" is two columns.)
 _NUM_RX = (r"(?P<num>\d{1,3}(?:[\u00a0\u202f,.]\d{3})+(?:[.,]\d+)?(?!\d)"
-           r"|\d{1,2}(?: \d{3})+(?:[.,]\d+)?(?![\d.,])|\d+(?:[.,]\d+)?)")
+           r"|\d{1,2}(?: 000)+(?:[.,]\d+)?(?![\d.,])|\d+(?:[.,]\d+)?)")
 _VALUE_RX = re.compile(r"(?=\d)(?<![0-9A-Za-z.,])" + _NUM_RX + _CELL_GAP + _UNIT_RX,
                        re.IGNORECASE)
 _UNIT = re.compile(_UNIT_RX, re.IGNORECASE)
@@ -248,6 +250,9 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
         s_lo = breaks[k - 1] if k else 0
         s_hi = breaks[k] if k < len(breaks) else len(text)
         lo = max(s_lo, found[j - 1][1]) if j and found[j - 1][1] <= vs else s_lo
+        line_lo = text.rfind("\n", 0, vs) + 1
+        if j and found[j - 1][1] > line_lo:  # a row-mate on the same line: the row's own
+            lo = max(s_lo, line_lo)          # averaging time is before both
         hi = min(s_hi, found[j + 1][0]) if j + 1 < n and found[j + 1][0] >= ve else s_hi
         reach = max(0, vs - HEADING_REACH)
         if context is not None and not document_context and \
