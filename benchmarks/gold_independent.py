@@ -65,6 +65,45 @@ def norm(text: str) -> str:
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])", "", t)
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _quote_pattern(quote: str) -> re.Pattern | None:
+    """A pattern finding ``quote`` in extracted text whatever the line breaks, table-cell
+    separators, bullets or case."""
+    tokens = re.findall(r"\w+", unicodedata.normalize("NFKC", quote))
+    if not tokens:
+        return None
+    parts = [r"\s*".join(map(re.escape, t)) if _CJK.search(t) else re.escape(t) for t in tokens]
+    return re.compile(r"[\W_]*".join(parts), re.IGNORECASE)
+
+
+def decoy_spans(text: str, quotes: list[str], toc_entries: list[str] = ()) -> tuple[list, list]:
+    """Character spans of the decoy regions in a document's text: every occurrence of each
+    decoy quote, the first occurrence of each table-of-contents entry. Quotes that cannot be
+    located (e.g. digits reordered in an Arabic PDF text layer) are returned apart."""
+    spans, unlocated = [], []
+    for q, first_only in [(q, False) for q in quotes] + [(q, True) for q in toc_entries]:
+        pat = _quote_pattern(q)
+        hits = list(pat.finditer(text)) if pat else []
+        if not hits:
+            unlocated.append(q)
+            continue
+        spans += [(m.start(), m.end()) for m in (hits[:1] if first_only else hits)]
+    return spans, unlocated
+
+
+def evidence_in_decoy(ev: dict, spans: list, unlocated: list[str]) -> bool:
+    """Whether an evidence record's match lies inside a decoy span (by its offsets), or, for
+    quotes that could not be located, inside the quote's text."""
+    start, end = ev.get("start"), ev.get("end")
+    if start is not None and end is not None:
+        if any(a <= start and end <= b for a, b in spans):
+            return True
+        return bool(unlocated) and in_decoy(ev.get("text", ""), ev.get("passage", ""), unlocated)
+    return in_decoy(ev.get("text", ""), ev.get("passage", ""), unlocated)
+
+
 def in_decoy(match: str, passage: str, quotes: list[str]) -> bool:
     """Whether an evidence match (inside ``passage``) lies in one of the decoy quotes."""
     m, p = norm(match), norm(passage)
@@ -135,6 +174,7 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
         for c in missing:
             base[c] = "absent"
         quotes = g.get("decoy_quotes", [])
+        spans, unlocated = decoy_spans(doc.text, quotes, g.get("decoy_toc_entries", []))
         decoy_hits = []
         quantity_found = set()
         for ev in score.evidence:
@@ -142,11 +182,11 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
                 continue
             if ev.get("value") is not None and ev.get("pollutant"):
                 quantity_found.add(ev["criterion"])
-            if in_decoy(ev.get("text", ""), ev.get("passage", ""), quotes):
+            if evidence_in_decoy(ev, spans, unlocated):
                 decoy_hits.append({"criterion": ev["criterion"], "text": ev.get("text", ""),
                                    "passage": ev.get("passage", "")[:160]})
         base_decoy = sum(1 for crit, lines in base_support.items() for ln in lines
-                         if in_decoy(ln, ln, quotes))
+                         if in_decoy(ln, ln, quotes + g.get("decoy_toc_entries", [])))
         unit = g["file"].rsplit(".", 1)[0]
         files.append({"file": g["file"], "unit": unit, "rubric": g["rubric"],
                       "language": g["language"], "detected_language": doc.language,
