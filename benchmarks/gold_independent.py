@@ -199,7 +199,8 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
                       "standards": g.get("standards", []), "quantity_found": sorted(quantity_found)})
         for crit, gold in g["expected"].items():
             rows.append({"file": g["file"], "unit": unit, "rubric": g["rubric"],
-                         "language": g["language"], "criterion": crit, "gold": gold,
+                         "language": g["language"], "format": g["format"],
+                         "criterion": crit, "gold": gold,
                          "engine": v[crit], "baseline": base[crit]})
     return {"split": split, "rows": rows, "files": files}
 
@@ -306,6 +307,8 @@ def summarise(result: dict, reps: int = 2000) -> dict:
                           for k, rs in _group(rows, "rubric").items()}
         m["by_language"] = {k: {**agreement(rs, col), **bootstrap(rs, col, reps)}
                             for k, rs in _group(rows, "language").items()}
+        m["by_format"] = {k: {**agreement(rs, col), **bootstrap(rs, col, reps)}
+                          for k, rs in _group(rows, "format").items()}
         m["present"] = present_pr(rows, col)
         m["aqg"] = aqg_standards([f for f in files if f["rubric"] == "who_aqg"],
                                  [r for r in rows if r["rubric"] == "who_aqg"], col)
@@ -360,6 +363,8 @@ def format_report(s: dict, details: bool = False) -> str:
         lines.append(line(f"  rubric {k}", e["by_rubric"][k], b["by_rubric"][k]))
     for k in e["by_language"]:
         lines.append(line(f"  language {k}", e["by_language"][k], b["by_language"][k]))
+    for k in e["by_format"]:
+        lines.append(line(f"  format {k}", e["by_format"][k], b["by_format"][k]))
     pe, pb = e["present"], b["present"]
     lines.append(f'"present" precision / recall: engine {pe["precision"]:.2f} / {pe["recall"]:.2f} '
                  f'({pe["tp"]} of {pe["n_said"]} said, {pe["n_gold"]} in gold); '
