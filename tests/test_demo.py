@@ -67,10 +67,26 @@ def _demo_scores_documents_and_reports_progress(demo):
     assert {"zh", "en", "fr", "es"} <= set(verdicts["language"])
     decisions = read_review_workbook(out / "documents" / "review-reviewer.xlsx")
     assert len(decisions) == len(verdicts) and set(decisions["decision"]) == {"pending"}
-    progress = pd.read_csv(out / "framework" / "progress.csv").set_index("framework_id")
-    assert {"RF0197", "RF0364", "RF0287"} <= set(progress.index)
-    assert progress.loc["RF0197", "status"] == "target set per location"
-    assert progress.loc["RF0364", "baseline"] == 0 and progress.loc["RF0364", "target"] == 3
+    from rbm_surveys.framework.compute import register_progress
+    from rbm_surveys.register import Register
+
+    with Register.open(out / "framework" / "register.sqlite", create=False) as reg:
+        progress = register_progress(reg)
+        values = reg.values()
+        rules = reg.rules()
+    # two survey rounds, per city (never pooled) and for the country
+    assert set(values["year"]) == {2020, 2022}
+    assert {"Capital", "Port", "Hill", "Riverland"} <= set(values["location"])
+    # the demo review is a labelled auto-confirm, never mistaken for a reviewed verdict
+    assert set(rules["review_status"]) == {"unreviewed — demo"}
+    p = progress.set_index(["framework_id", "location", "year"])
+    assert p.loc[("RF0197", "Capital", 2020), "status"] == "baseline round"
+    assert p.loc[("RF0585", "Capital", 2022), "baseline_from"] == \
+        "earliest round at this location"
+    assert p.loc[("RF0364", "rbm demo programme", 2022), "target_basis"] == "cumulative"
+    index = out / "site" / "index.html"
+    assert index.exists() and f"Partners' site: {index.resolve().as_uri()}" in text
+    assert (out / "framework" / "export" / "framework.xlsx").exists()
     assert "Results framework (UN-Habitat 2020–2023)" in text
 
 

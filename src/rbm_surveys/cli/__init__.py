@@ -34,7 +34,7 @@ __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``rbm --help`` lists them.
 COMMANDS = ("demo", "inspect", "weight", "survey", "docs", "review", "audit", "framework",
-            "scale")
+            "report", "scale")
 
 EXIT_USER_ERROR = 2
 #: ``EX_SOFTWARE`` of sysexits.h: an internal error (a bug to report)
