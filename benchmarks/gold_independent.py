@@ -239,15 +239,21 @@ def bootstrap(rows: list[dict], col: str, reps: int = 2000, seed: int = 15) -> d
         by_unit[r["unit"]].append(r)
     units = sorted(by_unit)
     if len(units) < 2:
-        return {"exact_ci": (math.nan, math.nan), "kappa_ci": (math.nan, math.nan)}
+        nan2 = (math.nan, math.nan)
+        return {"exact_ci": nan2, "kappa_ci": nan2, "precision_ci": nan2, "recall_ci": nan2}
     rng = random.Random(seed)
-    ex, ka = [], []
+    ex, ka, pr, rc = [], [], [], []
     for _ in range(reps):
         sample = [r for _u in range(len(units)) for r in by_unit[units[rng.randrange(len(units))]]]
         a = agreement(sample, col)
         ex.append(a["exact"])
         if not math.isnan(a["kappa"]):
             ka.append(a["kappa"])
+        p = present_pr(sample, col)
+        if not math.isnan(p["precision"]):
+            pr.append(p["precision"])
+        if not math.isnan(p["recall"]):
+            rc.append(p["recall"])
 
     def pct(xs: list[float]) -> tuple[float, float]:
         if not xs:
@@ -255,7 +261,8 @@ def bootstrap(rows: list[dict], col: str, reps: int = 2000, seed: int = 15) -> d
         xs = sorted(xs)
         return (xs[int(0.025 * (len(xs) - 1))], xs[int(math.ceil(0.975 * (len(xs) - 1)))])
 
-    return {"exact_ci": pct(ex), "kappa_ci": pct(ka)}
+    return {"exact_ci": pct(ex), "kappa_ci": pct(ka), "precision_ci": pct(pr),
+            "recall_ci": pct(rc)}
 
 
 def aqg_standards(files: list[dict], rows: list[dict], col: str) -> dict:
@@ -310,6 +317,7 @@ def summarise(result: dict, reps: int = 2000) -> dict:
         m["by_format"] = {k: {**agreement(rs, col), **bootstrap(rs, col, reps)}
                           for k, rs in _group(rows, "format").items()}
         m["present"] = present_pr(rows, col)
+        m["present"].update({k: m["overall"][k] for k in ("precision_ci", "recall_ci")})
         m["aqg"] = aqg_standards([f for f in files if f["rubric"] == "who_aqg"],
                                  [r for r in rows if r["rubric"] == "who_aqg"], col)
         m["invariance"] = invariance(files, col)
@@ -366,7 +374,8 @@ def format_report(s: dict, details: bool = False) -> str:
     for k in e["by_format"]:
         lines.append(line(f"  format {k}", e["by_format"][k], b["by_format"][k]))
     pe, pb = e["present"], b["present"]
-    lines.append(f'"present" precision / recall: engine {pe["precision"]:.2f} / {pe["recall"]:.2f} '
+    lines.append(f'"present" precision / recall: engine {pe["precision"]:.2f} '
+                 f'{_ci(pe["precision_ci"])} / {pe["recall"]:.2f} {_ci(pe["recall_ci"])} '
                  f'({pe["tp"]} of {pe["n_said"]} said, {pe["n_gold"]} in gold); '
                  f'baseline {pb["precision"]:.2f} / {pb["recall"]:.2f}')
     ae, ab = e["aqg"], b["aqg"]
