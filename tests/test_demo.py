@@ -80,7 +80,8 @@ def _demo_scores_documents_and_reports_progress(demo):
     # the demo review is a labelled auto-confirm, never mistaken for a reviewed verdict
     assert set(rules["review_status"]) == {"unreviewed — demo"}
     p = progress.set_index(["framework_id", "location", "year"])
-    assert p.loc[("RF0197", "Capital", 2020), "status"] == "baseline round"
+    assert p.loc[("RF0585", "Capital", 2020), "status"] == "baseline round"
+    assert p.loc[("RF0197", "Capital", 2020), "status"] == "no target"  # no local target
     assert p.loc[("RF0585", "Capital", 2022), "baseline_from"] == \
         "earliest round at this location"
     assert p.loc[("RF0364", "rbm demo programme", 2022), "target_basis"] == "cumulative"
