@@ -1,22 +1,25 @@
-"""Benchmark: rake 1,000,000 rows to sex (2) x age group (5) x district (20) margins.
+"""Benchmark: rake 1,000,000 rows to sex (2) x age group (5) x district (20) margins — ours
+against svy, samplics and ipfn, interleaved round by round.
 
-Prints, for rbm_surveys and for each peer installed (svy, samplics, ipfn; ``pip install svy
-samplics ipfn``), the seconds to rake (median of --repeat runs, data already in memory, after
-an untimed warm-up on 2,000 rows), the
-iterations, the largest relative margin gap reached, and the ratio peer / rbm_surveys, all
-run on the same data in the same run. Each peer runs in its own subprocess with a time box
-(``--timeout``), so a slow or missing peer is reported, not fatal.
+Each round runs every tool once, in turn, on the same data, so a change of machine load hits
+all alike; CPU (process) and wall seconds are medians over ``--rounds`` with the load
+average (``os.getloadavg``) at each round. Only the raking is timed: each tool's input (our
+design, svy's Sample, samplics' margin frame, a fresh copy of ipfn's frame and its
+aggregates) is prepared before the timer. Before timing, every peer's final weights are
+compared with ours (same margins, same tolerance: they must agree to 1e-4 relative, the
+tolerance's order) and the largest margin gap each reaches is printed. Peers are installed
+with ``pip install -e ".[bench]"``; a missing or failing peer is reported, not fatal.
 
-    python benchmarks/weighting.py [--rows 1000000] [--repeat 3] [--timeout 300]
+    python benchmarks/weighting.py [--rows 1000000] [--rounds 5] [--no-ipfn]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
+import os
+import statistics
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -52,103 +55,112 @@ def max_gap(df: pd.DataFrame, w: np.ndarray, margins: dict) -> float:
     return gap
 
 
-def run_rbm(df, margins):
+# each tool: prepare(df, margins) -> state (untimed); rake(state) -> final weights (timed)
+def rbm_prepare(df, margins):
     from rbm_surveys.surveys.design import SurveyDesign
+    return SurveyDesign(df, weights="w"), margins
+
+
+def rbm_rake(state):
     from rbm_surveys.surveys.weighting import rake
-
-    design = SurveyDesign(df, weights="w")
-    t0 = time.perf_counter()
-    out = rake(design, margins, epsilon=TOL, maxit=100)
-    secs = time.perf_counter() - t0
-    return secs, out.weighting_report.summary["iterations"], np.asarray(out.weights)
+    design, margins = state
+    return np.asarray(rake(design, margins, epsilon=TOL, maxit=100).weights)
 
 
-def run_samplics(df, margins):
-    import warnings
-
+def samplics_prepare(df, margins):
     warnings.simplefilter("ignore")
+    from samplics.weighting import SampleWeight  # noqa: F401  (import untimed)
+    return df["w"].to_numpy(), df[list(margins)], margins
+
+
+def samplics_rake(state):
     from samplics.weighting import SampleWeight
-
-    x = df[list(margins)]
-    t0 = time.perf_counter()
-    w = SampleWeight().rake(df["w"].to_numpy(), x, control=margins, tol=TOL, ctrl_tol=TOL,
-                            max_iter=100)
-    return time.perf_counter() - t0, None, np.asarray(w)
+    w, x, margins = state
+    return np.asarray(SampleWeight().rake(w, x, control=margins, tol=TOL, ctrl_tol=TOL,
+                                          max_iter=100))
 
 
-def run_svy(df, margins):
+def svy_prepare(df, margins):
     import polars as pl
     import svy
-
     data = pl.from_pandas(df.assign(_id=np.arange(len(df))))
-    sample = svy.Sample(data, svy.Design(wgt="w"))
-    t0 = time.perf_counter()
+    return svy.Sample(data, svy.Design(wgt="w")), margins
+
+
+def svy_rake(state):
+    sample, margins = state
     out = sample.weighting.rake(controls=margins, tol=TOL, max_iter=100, wgt_name="rk_wgt")
-    secs = time.perf_counter() - t0
-    return secs, None, out.data["rk_wgt"].to_numpy()
+    return out.data["rk_wgt"].to_numpy()
 
 
-def run_ipfn(df, margins):
-    from ipfn import ipfn
-
-    frame = df.copy()
+def ipfn_prepare(df, margins):
+    from ipfn import ipfn  # noqa: F401  (import untimed)
     aggregates = [pd.Series(v, name="w").rename_axis(k) for k, v in margins.items()]
-    t0 = time.perf_counter()
-    solver = ipfn.ipfn(frame, aggregates, [[k] for k in margins], weight_col="w",
-                       convergence_rate=TOL, max_iteration=100, verbose=1)
-    out, flag = solver.iteration()
-    secs = time.perf_counter() - t0
-    return secs, None, out["w"].to_numpy()
+    return df.copy(), aggregates, [[k] for k in margins]
 
 
-RUNNERS = {"rbm_surveys": run_rbm, "svy": run_svy, "samplics": run_samplics, "ipfn": run_ipfn}
+def ipfn_rake(state):
+    from ipfn import ipfn
+    frame, aggregates, dims = state
+    solver = ipfn.ipfn(frame, aggregates, dims, weight_col="w", convergence_rate=TOL,
+                       max_iteration=100, verbose=1)
+    out, _flag = solver.iteration()
+    return out["w"].to_numpy()
 
 
-def child(name: str, rows: int, repeat: int) -> None:
-    df, margins = make_data(rows)
-    small, small_margins = make_data(2_000)
-    RUNNERS[name](small, small_margins)  # warm-up (imports, caches) on a small sample, untimed
-    times, iters, w = [], None, None
-    for _ in range(repeat):
-        secs, iters, w = RUNNERS[name](df, margins)
-        times.append(secs)
-    print(json.dumps({"seconds": float(np.median(times)), "iterations": iters,
-                      "gap": max_gap(df, w, margins)}))
+TOOLS = {"ours": (rbm_prepare, rbm_rake), "svy": (svy_prepare, svy_rake),
+         "samplics": (samplics_prepare, samplics_rake), "ipfn": (ipfn_prepare, ipfn_rake)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--timeout", type=float, default=300)
-    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--no-ipfn", action="store_true", help="skip ipfn (the slowest)")
     args = ap.parse_args()
-    if args.child:
-        child(args.child, args.rows, args.repeat)
-        return
-    print(f"raking {args.rows:,} rows to sex(2) + age(5) + district(20) margins, "
-          f"tolerance {TOL:g}, median of {args.repeat}")
-    results = {}
-    for name in RUNNERS:
+    df, margins = make_data(args.rows)
+    print(f"raking {args.rows:,} rows to sex(2) + age(5) + district(20) margins, tolerance "
+          f"{TOL:g}; {args.rounds} interleaved rounds; CPU = process time; medians")
+    small, small_margins = make_data(2_000)
+    ours_w = None
+    tools = {}
+    for name, (prepare, rake_fn) in TOOLS.items():
+        if name == "ipfn" and args.no_ipfn:
+            continue
         try:
-            proc = subprocess.run([sys.executable, __file__, "--child", name, "--rows",
-                                   str(args.rows), "--repeat", str(args.repeat)],
-                                  capture_output=True, text=True, timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            print(f"{name:12s} timed out after {args.timeout:g} s")
+            rake_fn(prepare(small, small_margins))          # warm-up: imports, caches
+            w = rake_fn(prepare(df, margins))
+        except Exception as exc:                             # a peer that fails is reported
+            print(f"{name}: not run ({type(exc).__name__}: {str(exc)[:120]})")
             continue
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-        if proc.returncode != 0 or not lines:
-            err = (proc.stderr.strip().splitlines() or ["?"])[-1]
-            print(f"{name:12s} not run: {err[:150]}")
-            continue
-        results[name] = json.loads(lines[-1])
-    base = results.get("rbm_surveys", {}).get("seconds")
-    for name, r in results.items():
-        ratio = f"{r['seconds'] / base:8.1f}x" if base else "      n/a"
-        it = r["iterations"] if r["iterations"] is not None else "-"
-        print(f"{name:12s} {r['seconds']:9.3f} s  iterations {it!s:>4}  "
-              f"max margin gap {r['gap']:.1e}  ratio vs rbm_surveys {ratio}")
+        if name == "ours":
+            ours_w = w
+            print(f"check: ours reaches a largest margin gap of {max_gap(df, w, margins):.1e}")
+        else:
+            rel = float(np.max(np.abs(w / ours_w - 1)))
+            print(f"check: {name} weights vs ours: largest relative difference {rel:.1e}; "
+                  f"its largest margin gap {max_gap(df, w, margins):.1e}")
+            assert rel < 1e-4, f"{name} computed different weights"
+        tools[name] = (prepare, rake_fn)
+    cpu: dict = {n: [] for n in tools}
+    wall: dict = {n: [] for n in tools}
+    loads = []
+    for _ in range(args.rounds):
+        loads.append(os.getloadavg()[0])
+        for name, (prepare, rake_fn) in tools.items():
+            state = prepare(df, margins)                     # untimed
+            c0, w0 = time.process_time(), time.perf_counter()
+            rake_fn(state)
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+    print(f"load average (1 min) at the rounds: median {statistics.median(loads):.1f}, "
+          f"min {min(loads):.1f}, max {max(loads):.1f} (2 cores)")
+    base = statistics.median(cpu["ours"])
+    print(f"{'tool':10s} {'CPU s':>8s} {'wall s':>8s} {'CPU ratio tool/ours':>20s}")
+    for name in tools:
+        c, w = statistics.median(cpu[name]), statistics.median(wall[name])
+        ratio = "" if name == "ours" else f"{c / base:.1f}x"
+        print(f"{name:10s} {c:8.3f} {w:8.3f} {ratio:>20s}")
 
 
 if __name__ == "__main__":

@@ -244,14 +244,21 @@ def test_weighted_quintiles_hand_case():
     assert pd.isna(q.iloc[4])
 
 
-def test_missing_codes_are_not_disaggregation_levels():
-    frame = pd.DataFrame({"age": [30] * 4, "safe_night": ["safe", "unsafe", "safe", "safe"],
-                          "sex": ["female", "male", "refused", "female"]})
+def test_missing_codes_are_an_explicit_unknown_level_not_dropped():
+    frame = pd.DataFrame({"age": [30] * 5,
+                          "safe_night": ["safe", "unsafe", "safe", "safe", "unsafe"],
+                          "sex": ["female", "male", "refused", "female", None]})
     spec = _spec(SAFETY_INDICATORS, extra="disaggregations: [sex]")
     res = run_indicators(frame.assign(_w=1.0), [spec], make_design(frame.assign(_w=1.0), "_w"),
                          rules_=NO_SUPPRESSION)
-    levels = set(res.loc[res["disaggregation"] == "sex", "level"])
-    assert levels == {"female", "male"}
+    by_sex = res[res["disaggregation"] == "sex"]
+    assert set(by_sex["level"]) == {"female", "male", "unknown"}  # "refused" is not a level
+    unknown = by_sex[(by_sex["indicator"] == "unodc") & (by_sex["level"] == "unknown")].iloc[0]
+    assert unknown["n"] == 2 and "don't know or refused" in unknown["notes"]
+    assert unknown["level_label"].startswith("Unknown")
+    # the levels add up to everyone: nobody vanishes from the breakdown
+    overall = res[(res["indicator"] == "unodc") & (res["disaggregation"] == "all")].iloc[0]
+    assert by_sex.loc[by_sex["indicator"] == "unodc", "n"].sum() == overall["n"] == 5
     female = res[(res["indicator"] == "unodc") & (res["level"] == "female")]
     assert female["estimate"].iloc[0] == pytest.approx(1.0)
     assert female["ci_method"].iloc[0] == "korn-graubard"  # 100 % cell

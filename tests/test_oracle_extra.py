@@ -146,7 +146,8 @@ def _is_factor(design, var: str) -> bool:
 def _one(design, fun: str, var: str, deff) -> pd.DataFrame:
     """svymean / svytotal of one variable, indexed by R's coefficient names."""
     if _is_factor(design, var):
-        t = (design.proportion if fun == "mean" else design.total)(var, deff=deff)
+        t = (design.proportion(var, deff=deff, ci="wald") if fun == "mean"
+             else design.total(var, deff=deff))  # svymean: Wald
         return t.set_index(var + t["level"].astype(str))
     t = getattr(design, fun)(var, deff=deff)
     return t.set_index(pd.Index([var]))
@@ -159,7 +160,8 @@ def _by(design, fun: str, var: str, by: str, deff=False) -> pd.DataFrame:
         t = design.ratio(num, den, by=by)
         return t.set_index(t[by].astype(str))
     if _is_factor(design, var):
-        t = (design.proportion if fun == "mean" else design.total)(var, by=by)
+        t = (design.proportion(var, by=by, ci="wald") if fun == "mean"
+             else design.total(var, by=by))  # svymean: Wald
         return t.set_index(t[by].astype(str) + ":" + var + t["level"].astype(str))
     if fun == "var":
         t = design.var(var, by=by)

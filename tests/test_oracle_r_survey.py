@@ -112,7 +112,7 @@ def _term_frame(design, r_code):
     if m:
         var, by, fun = m.groups()
         if _is_factor(design, var):
-            t = design.proportion(var, by=by)
+            t = design.proportion(var, by=by, ci="wald")  # R svymean: Wald interval
             t["term"] = t[by].astype(str) + ":" + var + t["level"].astype(str)
         else:
             t = (design.mean if fun == "svymean" else design.total)(var, by=by, deff=True)
@@ -131,7 +131,8 @@ def _term_frame(design, r_code):
         frames = []
         for var in vars_.split("+"):
             if _is_factor(design, var):
-                t = (design.proportion if fun == "svymean" else design.total)(var, deff=deff)
+                t = (design.proportion(var, deff=deff, ci="wald") if fun == "svymean"
+                     else design.total(var, deff=deff))  # R svymean: Wald interval
                 t["term"] = var + t["level"].astype(str)
             else:
                 t = (design.mean if fun == "svymean" else design.total)(var, deff=deff)

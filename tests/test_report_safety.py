@@ -81,7 +81,7 @@ def test_workbook_layout(tmp_path):
     res, spec = _results_with_evil_text()
     path = write_indicator_workbook(res, tmp_path / "w.xlsx", specs=[spec])
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["Summary", "p", "d"] and "Sources" in wb.sheetnames
+    assert wb.sheetnames[:4] == ["Summary", "Data notes", "p", "d"] and "Sources" in wb.sheetnames
     ws = wb["p"]
     notes = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(3, 12)}
     assert {"Definition", "Denominator rule", "Weights", "Design", "Source of the rule"} <= set(notes)

@@ -1,13 +1,13 @@
 """Reviewer workbooks out and in, agreement statistics, adjudication and the audit ledger."""
 
-import json
-
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from rbm_surveys.audit import Ledger, verify_ledger
-from rbm_surveys.errors import DataError, FileFormatError
+from rbm_surveys.cli import main
+from rbm_surveys.errors import DataError, FileFormatError, OutputError
 from rbm_surveys.review import (DECISION_COLUMNS, FINAL_COLUMNS, adjudicate, agreement,
                                 read_review_workbook, write_review_workbook)
 
@@ -99,7 +99,7 @@ def test_not_a_review_workbook(tmp_path):
         read_review_workbook(other)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(FileFormatError, match="not a readable"):
+    with pytest.raises(FileFormatError, match="corrupt or truncated"):
         read_review_workbook(broken)
 
 
@@ -121,7 +121,8 @@ def test_agreement_statistics_against_hand_values():
     a = pd.DataFrame({"document_sha256": list("wxyz"), "criterion": "c", "reviewer": "A",
                       "decision": "confirm", "final_level": ["present", "present", "present", "absent"]})
     b = a.assign(reviewer="B", final_level=["present", "present", "absent", "absent"])
-    out = agreement(pd.concat([a, b])).set_index("metric")["value"]
+    table = agreement(pd.concat([a, b]), n_boot=0)
+    out = table[table["scope"] == "all"].set_index("metric")["value"]
     assert out["percent_agreement"] == pytest.approx(0.75)
     # Gwet (2008): pa = .75; pi = (.625, .375) over a 5-level scale -> pe = .46875/4
     pe = 2 * 0.625 * 0.375 / 4
@@ -138,7 +139,7 @@ def test_agreement_refuses_double_coding():
     a = pd.DataFrame({"document_sha256": ["w", "w"], "criterion": "c", "reviewer": "A",
                       "decision": "confirm", "final_level": ["present", "absent"]})
     with pytest.raises(DataError, match="twice"):
-        agreement(a)
+        agreement(a, n_boot=0)
 
 
 def test_adjudication_rules():
@@ -147,7 +148,8 @@ def test_adjudication_rules():
                    _decisions("ben", ["present", "absent", None])])
     out = adjudicate(v, d)
     assert list(out.columns) == FINAL_COLUMNS
-    assert out["status"].tolist() == ["agreed", "needs adjudication", "pending"]
+    assert out["status"].tolist() == ["reviewed", "unreviewed", "unreviewed"]
+    assert out["review_state"].tolist() == ["reviewed", "disputed", "pending"]
     assert out["final_level"].tolist() == ["present", "absent", "partial"]
     adj = _decisions("chair", ["present", "partial", None])
     adj["comment"] = ["", "the plan's annex lists it", ""]
@@ -158,50 +160,321 @@ def test_adjudication_rules():
     assert "adjudicator: the plan's annex lists it" in out["comments"].iloc[1]
 
 
-def test_ledger_chain_and_tampering(tmp_path):
-    ledger = Ledger(tmp_path / "audit" / "ledger.jsonl")
-    ledger.append("review.decision", criterion="p1", level="present")
-    ledger.extend("review.decision", [{"criterion": "p2", "level": "partial"},
-                                      {"criterion": "p3", "level": "absent"}])
-    assert verify_ledger(ledger.path) == 3
-    entries = ledger.entries()
-    assert entries[1]["prev"] == entries[0]["hash"]
-    lines = ledger.path.read_text(encoding="utf-8").splitlines()
-    changed = json.loads(lines[1])
-    changed["level"] = "present"
-    ledger.path.write_text("\n".join([lines[0], json.dumps(changed), lines[2]]) + "\n",
-                           encoding="utf-8")
-    with pytest.raises(DataError, match="line 2"):
-        verify_ledger(ledger.path)
-    ledger.path.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match="chain is broken"):
-        verify_ledger(ledger.path)
-
-
-def test_cli_export_and_import(tmp_path, capsys):
-    from rbm_surveys.cli import main
-    from rbm_surveys.report.safe import safe_frame
+def _export(tmp_path, reviewers=("ana", "ben"), verdicts=None):
+    """Verdicts CSV + evidence JSONL on disk, then `rbm review export` as a user runs it."""
+    from rbm_surveys.files import write_csv, write_jsonl
 
     verdicts_csv = tmp_path / "verdicts.csv"
-    safe_frame(_verdicts()).to_csv(verdicts_csv, index=False)
+    write_csv(_verdicts() if verdicts is None else verdicts, verdicts_csv)
     evidence_jsonl = tmp_path / "evidence.jsonl"
-    evidence_jsonl.write_text("\n".join(json.dumps(e) for e in _evidence()) + "\n", encoding="utf-8")
+    write_jsonl(evidence_jsonl, _evidence())
     out = tmp_path / "review"
     assert main(["review", "export", str(verdicts_csv), str(evidence_jsonl),
-                 "--reviewers", "ana", "ben", "--out", str(out)]) == 0
-    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"},
+                 "--reviewers", *reviewers, "--out", str(out)]) == 0
+    return verdicts_csv, evidence_jsonl, out
+
+
+def _import(out, verdicts_csv, *books, extra=()):
+    return main(["review", "import", *[str(out / f"review-{b}.xlsx") for b in books],
+                 "--verdicts", str(verdicts_csv), "--out", str(out), "--bootstrap", "200",
+                 *extra])
+
+
+def test_cli_round_trip_statuses_ledger_and_heads(tmp_path, capsys):
+    verdicts_csv, _, out = _export(tmp_path)
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm", "comment": "=1+1"},
                                     3: {"decision": "override", "final_level": "partial",
-                                        "comment": "annex"}})
+                                        "comment": "annexe 4 : 规划附件"}})
     _fill(out / "review-ben.xlsx", {2: {"decision": "confirm"}, 3: {"decision": "confirm"}})
-    assert main(["review", "import", str(out / "review-ana.xlsx"), str(out / "review-ben.xlsx"),
-                 "--verdicts", str(verdicts_csv), "--out", str(out)]) == 0
-    final = pd.read_csv(out / "final_verdicts.csv")
-    assert final["status"].tolist() == ["agreed", "needs adjudication", "pending"]
+    assert _import(out, verdicts_csv, "ana", "ben") == 0
+    final = pd.read_csv(out / "final_verdicts.csv", keep_default_na=False)
+    assert list(final.columns) == FINAL_COLUMNS
+    assert final["status"].tolist() == ["reviewed", "unreviewed", "unreviewed"]
+    assert final["review_state"].tolist() == ["reviewed", "disputed", "pending"]
     assert final["document"].tolist()[2] == "'-law.docx"  # CSV output stays formula-safe
-    assert verify_ledger(out / "ledger.jsonl") == 6 + 3
-    # a bad workbook: one line on stderr, exit 2
-    _fill(out / "review-ben.xlsx", {3: {"decision": "override"}})
-    assert main(["review", "import", str(out / "review-ben.xlsx"), "--verdicts",
-                 str(verdicts_csv), "--out", str(out)]) == 2
+    decisions = pd.read_csv(out / "decisions.csv", keep_default_na=False)
+    # a formula typed in a comment is kept as its text, written formula-safe
+    assert decisions["comment"].tolist()[0] == "'=1+1"
+    ledger = Ledger(out / "ledger.jsonl")
+    comments = [e.get("comment") for e in ledger.entries() if e["event"] == "review.decision"]
+    assert "=1+1" in comments and "annexe 4 : 规划附件" in comments
+    # the head recorded in every output, the checkpoint and the workbooks all match the ledger
+    report = verify_ledger(ledger.path, [out / "decisions.csv", out / "final_verdicts.csv",
+                                         out / "review-ana.xlsx"])
+    assert set(final["ledger_head"]) == {report.head.as_text()}
+    assert set(decisions["ledger_entries"]) == {report.entries}
+    text = capsys.readouterr().out
+    assert "engine proposals changed by review: 0 of 1" in text
+    assert "no interval: 1 document(s)" in text  # both reviewers coded one document only
+
+
+def test_reimport_records_nothing_new(tmp_path, capsys):
+    verdicts_csv, _, out = _export(tmp_path)
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}, 3: {"decision": "confirm"},
+                                    4: {"decision": "confirm"}})
+    assert _import(out, verdicts_csv, "ana") == 0
+    n = len(Ledger(out / "ledger.jsonl").entries())
+    assert _import(out, verdicts_csv, "ana") == 0
+    assert len(Ledger(out / "ledger.jsonl").entries()) == n
+    text = capsys.readouterr().out
+    assert "(0 new entr(ies))" in text and "needs two or more reviewers" in text
+    stats = pd.read_csv(out / "agreement.csv")
+    assert set(stats["comparison"]) == {"engine_vs_final"}  # one reviewer: no reviewer rows
+    # a changed decision is new, and only it is recorded
+    _fill(out / "review-ana.xlsx", {3: {"decision": "override", "final_level": "partial",
+                                        "comment": "on reflection"}})
+    assert _import(out, verdicts_csv, "ana") == 0
+    new = Ledger(out / "ledger.jsonl").entries()[n:]
+    assert [e["event"] for e in new] == ["batch.begin", "review.import", "review.decision",
+                                         "review.final"]
+    assert verify_ledger(out / "ledger.jsonl").entries == n + 4
+
+
+def test_edited_locked_cell_is_refused_naming_sheet_row_column(tmp_path):
+    path = write_review_workbook(_verdicts(), _evidence(), tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Verdicts"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=3, column=header.index("level") + 1, value="present")  # was "absent"
+    ws.cell(row=3, column=header.index("decision") + 1, value="confirm")
+    wb.save(path)
+    with pytest.raises(DataError) as err:
+        read_review_workbook(path)
+    assert "sheet Verdicts, row 3, column G (level)" in str(err.value)
+    assert "locked proposed cell was edited" in str(err.value)
+    # the hidden hash column itself cannot be blanked to get round it
+    ws.cell(row=3, column=header.index("proposal_sha256") + 1).value = None
+    wb.save(path)
+    with pytest.raises(DataError, match="proposal hash was changed or removed"):
+        read_review_workbook(path)
+    assert load_workbook(path)["Verdicts"].column_dimensions["O"].hidden
+
+
+def test_rows_missing_from_the_verdicts_file_are_an_error(tmp_path, capsys):
+    verdicts_csv, _, out = _export(tmp_path)
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}, 3: {"decision": "confirm"}})
+    fewer = pd.read_csv(verdicts_csv, dtype=str, keep_default_na=False).iloc[[0]]
+    fewer.to_csv(verdicts_csv, index=False)
+    assert _import(out, verdicts_csv, "ana") == 2
     err = capsys.readouterr().err
-    assert "review-ben.xlsx" in err and "needs a reason" in err and "Traceback" not in err
+    assert "2 row(s) do not fit the verdicts file" in err
+    assert "sheet Verdicts, row 3" in err and "row 4" in err and "p2" in err
+    assert not (out / "decisions.csv").exists() and not (out / "final_verdicts.csv").exists()
+
+
+def test_failed_import_leaves_no_outputs_and_no_ledger_batch(tmp_path, monkeypatch):
+    verdicts_csv, _, out = _export(tmp_path)
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}})
+    before = (out / "ledger.jsonl").read_bytes()
+    import rbm_surveys.files as files
+
+    real = files.write_csv
+
+    def fail_on_agreement(frame, path, **kw):
+        if str(path).endswith("agreement.csv"):
+            raise OutputError("the disk is full; nothing was written", file=str(path))
+        return real(frame, path, **kw)
+
+    monkeypatch.setattr(files, "write_csv", fail_on_agreement)
+    assert _import(out, verdicts_csv, "ana") == 2
+    monkeypatch.undo()
+    assert (out / "ledger.jsonl").read_bytes() == before
+    assert not list(out.glob("*.csv"))
+    # the ledger write itself failing: no CSVs either
+    monkeypatch.setattr("rbm_surveys.audit.os.write",
+                        lambda fd, data: (_ for _ in ()).throw(OSError(28, "disk full")))
+    assert _import(out, verdicts_csv, "ana") == 2
+    monkeypatch.undo()
+    assert (out / "ledger.jsonl").read_bytes() == before and not list(out.glob("*.csv"))
+    assert _import(out, verdicts_csv, "ana") == 0
+
+
+def test_ledger_cut_after_export_is_caught_on_import(tmp_path, capsys):
+    verdicts_csv, _, out = _export(tmp_path)
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}})
+    (out / "ledger.jsonl").write_bytes(b"")
+    (out / "ledger.jsonl.head.json").unlink()
+    assert _import(out, verdicts_csv, "ana") == 2
+    assert "entries were removed" in capsys.readouterr().err
+
+
+def test_zip_bomb_workbook_is_refused_before_inflating(tmp_path):
+    import tracemalloc
+    import zipfile
+
+    bomb = tmp_path / "review-bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 << 20))  # ratio ~1000
+    assert bomb.stat().st_size < 64 << 10
+    tracemalloc.start()
+    with pytest.raises(FileFormatError, match="zip bomb"):
+        read_review_workbook(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 << 20  # nothing was inflated
+    dtd = tmp_path / "review-dtd.xlsx"
+    with zipfile.ZipFile(dtd, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(FileFormatError, match="DTD"):
+        read_review_workbook(dtd)
+
+
+def _coded(n_docs=12, seed=3):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_docs):
+        for c in ("c1", "c2", "c3"):
+            truth = rng.choice(["present", "partial", "absent"])
+            for r in ("A", "B"):
+                level = truth if rng.random() < 0.75 else rng.choice(["present", "absent"])
+                rows.append({"document_sha256": f"{d:064x}", "rubric": "igutp",
+                             "criterion": c, "reviewer": r, "decision": "confirm",
+                             "final_level": level})
+    return pd.DataFrame(rows)
+
+
+def test_agreement_intervals_seeded_per_criterion_and_rubric():
+    from sklearn.metrics import cohen_kappa_score
+
+    codes = _coded()
+    table = agreement(codes, n_boot=400, seed=7)
+    again = agreement(codes, n_boot=400, seed=7)
+    pd.testing.assert_frame_equal(table, again)  # seeded: the same interval every run
+    assert set(table["scope"]) == {"all", "rubric", "criterion"}
+    overall = table[table["scope"] == "all"].set_index("metric")
+    wide = codes.pivot(index=["document_sha256", "criterion"], columns="reviewer",
+                       values="final_level")
+    assert overall.loc["cohen_kappa", "value"] == pytest.approx(
+        cohen_kappa_score(wide["A"], wide["B"]), rel=1e-12)
+    for metric in ("cohen_kappa", "krippendorff_alpha_nominal", "gwet_ac1",
+                   "percent_agreement"):
+        r = overall.loc[metric]
+        assert r["ci_low"] < r["value"] < r["ci_high"] and r["n_boot"] == 400
+        assert r["n_documents"] == 12
+    crit = table[(table["scope"] == "criterion") & (table["metric"] == "cohen_kappa")]
+    assert sorted(crit["criterion"]) == ["c1", "c2", "c3"] and (crit["n_items"] == 12).all()
+    assert not agreement(codes, n_boot=400, seed=8)["ci_low"].equals(table["ci_low"])
+
+
+def test_krippendorff_alpha_equals_the_package_with_missing_codes():
+    import krippendorff
+
+    codes = _coded(8)
+    third = codes[codes["reviewer"] == "A"].iloc[::2].assign(reviewer="C", final_level="partial")
+    codes = pd.concat([codes, third])
+    alpha = agreement(codes, n_boot=0).query("scope == 'all' and metric == "
+                                             "'krippendorff_alpha_nominal'")["value"].iloc[0]
+    m = codes.assign(item=codes["document_sha256"] + codes["criterion"],
+                     code=codes["final_level"].map({"present": 0, "partial": 1, "absent": 2}))
+    matrix = m.pivot(index="reviewer", columns="item", values="code").to_numpy(dtype=float)
+    assert alpha == pytest.approx(krippendorff.alpha(reliability_data=matrix,
+                                                     level_of_measurement="nominal"), rel=1e-12)
+
+
+def test_engine_vs_final_and_confusion_table():
+    from rbm_surveys.review import counted_verdicts, engine_confusion
+
+    v = _verdicts()
+    d = pd.concat([_decisions("ana", ["present", "partial", None]),
+                   _decisions("ben", ["present", "partial", None])])
+    final = adjudicate(v, d)
+    table = agreement(d, final, n_boot=0)
+    eng = table[(table["comparison"] == "engine_vs_final") & (table["scope"] == "all")
+                ].set_index("metric")["value"]
+    assert eng["changed_share"] == pytest.approx(0.5)  # p2: absent -> partial; p1 kept
+    conf = engine_confusion(final)
+    conf = conf[conf["rubric"] == "all"].set_index(["proposed_level", "final_level"])["n"]
+    assert conf[("absent", "partial")] == 1 and conf[("present", "present")] == 1
+    assert conf.sum() == 2
+    # only reviewed levels count unless the user says so, and then they are labelled
+    counted = counted_verdicts(final)
+    assert counted["criterion"].tolist() == ["p1", "p2"]
+    every = counted_verdicts(final, include_unreviewed=True)
+    assert every["basis"].tolist() == ["reviewed", "reviewed", "engine proposal (unreviewed)"]
+
+
+def test_reviewers_teach_the_ranker_which_reorders_the_next_export(tmp_path):
+    from rbm_surveys.review.learn import rerank_evidence, train_ranker
+
+    def ev(doc, crit, passages):
+        return [{"document_sha256": doc, "rubric": "igutp", "criterion": crit, "page": 1,
+                 "passage": p, "text": p.split()[0], "vetoed": False} for p in passages]
+
+    good = ["Residents were consulted in every ward before adoption.",
+            "The council holds public hearings and publishes responses.",
+            "Public participation shaped the plan in all districts."]
+    bad = ["See the table of contents for chapter titles.",
+           "Page numbers and headings follow the national template.",
+           "The annex lists abbreviations used in the document."]
+    history = ev("a" * 64, "p1", good) + ev("b" * 64, "p1", bad)
+    decisions = pd.DataFrame({"document_sha256": ["a" * 64, "b" * 64], "rubric": "igutp",
+                              "criterion": "p1", "decision": ["confirm", "override"],
+                              "final_level": ["present", "absent"]})
+    ranker, n_pos, n_neg = train_ranker(decisions, history)
+    assert (n_pos, n_neg) == (3, 3)
+    new = ev("c" * 64, "p1", ["The table of contents and headings follow the template.",
+                              "Residents took part in public hearings in every ward."])
+    ordered = rerank_evidence(new, ranker)
+    assert ordered[0]["passage"].startswith("Residents")
+    assert ordered[0]["rank_score"] > ordered[1]["rank_score"]
+
+
+def test_signed_ledger_through_export_import_and_verify(tmp_path, capsys, monkeypatch):
+    key = tmp_path / "programme.key"
+    key.write_text("0123456789abcdef" * 4, encoding="utf-8")
+    monkeypatch.setenv("RBM_AUDIT_KEY_FILE", str(key))
+    verdicts_csv, _, out = _export(tmp_path, reviewers=("ana",))
+    _fill(out / "review-ana.xlsx", {2: {"decision": "confirm"}})
+    assert _import(out, verdicts_csv, "ana") == 0
+    entries = Ledger(out / "ledger.jsonl").entries()
+    assert all(len(e["mac"]) == 64 for e in entries)
+    capsys.readouterr()
+    assert main(["audit", "verify", str(out / "ledger.jsonl"), "--checkpoint",
+                 str(out / "final_verdicts.csv")]) == 0
+    assert "authenticated with key" in capsys.readouterr().out
+    # importing into the signed ledger without the key is refused
+    monkeypatch.delenv("RBM_AUDIT_KEY_FILE")
+    _fill(out / "review-ana.xlsx", {3: {"decision": "confirm"}})
+    assert _import(out, verdicts_csv, "ana") == 2
+    assert "this ledger is signed" in capsys.readouterr().err
+
+
+def test_export_learns_from_earlier_decisions(tmp_path, capsys):
+    from rbm_surveys.files import write_csv, write_jsonl
+
+    verdicts = pd.DataFrame({
+        "document": ["a.txt", "b.txt", "c.txt"], "document_sha256": ["a" * 64, "b" * 64, "c" * 64],
+        "rubric": "igutp", "rubric_version": "1.0.0", "criterion": "p1",
+        "level": ["present", "present", "present"]})
+    passages = {"a": ["Residents were consulted in every ward before adoption.",
+                      "The council holds public hearings on the plan."],
+                "b": ["See the table of contents for chapter titles.",
+                      "Headings follow the national template."],
+                "c": ["The table of contents and headings follow the template.",
+                      "Residents took part in public hearings in every ward."]}
+    evidence = [{"document_sha256": d * 64, "rubric": "igutp", "criterion": "p1", "page": 1,
+                 "passage": p, "text": p.split()[0], "vetoed": False}
+                for d, ps in passages.items() for p in ps]
+    write_csv(verdicts, tmp_path / "verdicts.csv")
+    write_jsonl(tmp_path / "evidence.jsonl", evidence)
+    earlier = pd.DataFrame({"document_sha256": ["a" * 64, "b" * 64], "rubric": "igutp",
+                            "criterion": "p1", "decision": ["confirm", "override"],
+                            "final_level": ["present", "absent"]})
+    write_csv(earlier, tmp_path / "decisions.csv")
+    args = ["review", "export", str(tmp_path / "verdicts.csv"), str(tmp_path / "evidence.jsonl"),
+            "--out", str(tmp_path / "r")]
+    assert main(args) == 0
+    first = read_best(tmp_path / "r" / "review-reviewer.xlsx")
+    assert first["c.txt"].startswith("The table")  # engine order
+    assert main(args + ["--learn-from", str(tmp_path / "decisions.csv")]) == 0
+    assert "ranker trained on 2 confirmed and 2 rejected passages" in capsys.readouterr().out
+    assert read_best(tmp_path / "r" / "review-reviewer.xlsx")["c.txt"].startswith("Residents")
+
+
+def read_best(path):
+    ws = load_workbook(path)["Verdicts"]
+    header = [c.value for c in ws[1]]
+    return {r[0]: r[header.index("best_evidence")] for r in ws.iter_rows(min_row=2, values_only=True)}

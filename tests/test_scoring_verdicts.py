@@ -14,13 +14,17 @@ from rbm_surveys.docs.ranker import PassageRanker
 from rbm_surveys.docs.scoring import VERDICT_COLUMNS
 from test_evidence_match import make_document
 
+# Operative wording (shall / will + a body, programme or date): LEVELS.md "present" needs an
+# adopted statement with a concrete element, a mere mention is "partial".
 PLAN = [
-    "The plan sets a shared vision agreed with residents. It follows the national urban "
-    "policy. Public participation shaped every chapter. A public consultation was held.",
+    "The plan establishes a shared vision agreed with residents. It follows the national "
+    "urban policy. Public participation shall shape every chapter through the Planning "
+    "Committee. A public consultation will be held in 2025.",
     "Slum upgrading and basic services come first. Affordable housing targets are set. "
-    "Climate change raises flood risk. Resilience of networks is improved.",
-    "Biodiversity is protected by green spaces. Natural resources are mapped. Monitoring "
-    "uses indicators. An evaluation follows at mid-term.",
+    "Climate change raises flood risk. Resilience of networks shall be improved by the "
+    "utility agency.",
+    "Biodiversity shall be protected by a green spaces programme. Natural resources are "
+    "mapped. Monitoring uses indicators. An evaluation follows at mid-term.",
 ]
 
 

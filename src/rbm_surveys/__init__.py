@@ -44,6 +44,16 @@ _EXPORTS: dict[str, str] = {
     "load_margins": "rbm_surveys.surveys.weighting",
     "Margin": "rbm_surveys.surveys.weighting",
     "WeightingReport": "rbm_surveys.surveys.weighting",
+    # comparisons: covariances, contrasts, change, tests, models
+    "joint_estimates": "rbm_surveys.surveys.compare",
+    "contrast": "rbm_surveys.surveys.compare",
+    "gaps_to_reference": "rbm_surveys.surveys.compare",
+    "change_between_rounds": "rbm_surveys.surveys.compare",
+    "panel_change": "rbm_surveys.surveys.compare",
+    "chisq_test": "rbm_surveys.surveys.association",
+    "ttest": "rbm_surveys.surveys.association",
+    "glm": "rbm_surveys.surveys.models",
+    "predicted_means": "rbm_surveys.surveys.models",
     # documents
     "Document": "rbm_surveys.docs.document",
     "read_document": "rbm_surveys.docs.io",

@@ -108,7 +108,7 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-def read_key(path: str | os.PathLike | None = None) -> bytes | None:
+def read_key(path: str | os.PathLike[str] | None = None) -> bytes | None:
     """The HMAC key from ``path``, else from the file named by ``$RBM_AUDIT_KEY_FILE``, else None."""
     path = path or os.environ.get(KEY_ENV) or None
     if not path:
@@ -165,6 +165,15 @@ def _parse(raw: bytes, path: Path, lineno: int) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise TamperError("not a ledger entry (not a JSON object)", file=str(path), line=lineno)
     return entry
+
+
+def _lock(fd: int) -> None:
+    """Exclusive advisory lock on an open file (POSIX; elsewhere appends are not locked)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _file_size(path: Path) -> int:
@@ -254,13 +263,13 @@ def _scan(path: Path, key: bytes | None) -> tuple[list[str], int, bool, bool]:
     return hashes, batches, bool(signed), bool(signed and key is not None)
 
 
-def checkpoint_path(ledger: str | os.PathLike) -> Path:
+def checkpoint_path(ledger: str | os.PathLike[str]) -> Path:
     """The checkpoint file kept beside a ledger: ``<ledger>.head.json``."""
     p = Path(ledger)
     return p.with_name(p.name + ".head.json")
 
 
-def read_head(path: str | os.PathLike, key: bytes | None = None) -> Head:
+def read_head(path: str | os.PathLike[str], key: bytes | None = None) -> Head:
     """The ledger head recorded in a checkpoint (JSON), a decisions/final CSV or a workbook."""
     path = Path(path)
     if not path.is_file():
@@ -307,7 +316,7 @@ def _workbook_head(path: Path) -> Head:
     return Head.parse(str(meta["ledger_head"]), str(path))
 
 
-def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathLike] = (), *,
+def verify_ledger(path: str | os.PathLike[str], heads: Iterable[Head | str | os.PathLike[str]] = (), *,
                   key: bytes | None = None, checkpoint: bool = True) -> LedgerReport:
     """Check the whole ledger; return a :class:`LedgerReport` or raise :class:`TamperError`.
 
@@ -318,19 +327,15 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
     entry — entries after it were appended outside rbm.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("ledger not found", file=str(path), hint="check the path")
+    if not path.is_file():
+        raise InputError("ledger not found (or not a file)", file=str(path),
+                         hint="check the path")
     hashes, batches, signed, authenticated = _scan(path, key)
     got: list[Head] = []
     for h in heads:
         got.append(h if isinstance(h, Head) else read_head(h, key))
-    if checkpoint:
-        cp = checkpoint_path(path)
-        if not cp.exists():
-            raise TamperError(f"no checkpoint ({cp.name}) beside the ledger: cuts at its end "
-                              "cannot be ruled out", file=str(path),
-                              hint="give --checkpoint FILE (a checkpoint, decisions CSV or "
-                                   "review workbook), or --no-checkpoint to check the chain only")
+    cp = checkpoint_path(path)
+    if checkpoint and cp.exists():
         got.append(read_head(cp, key))
     for h in got:
         where = h.source or "a recorded head"
@@ -342,9 +347,15 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
             raise TamperError(f"entry {h.entries} does not carry the hash {where} recorded: the "
                               "ledger was rewritten", file=str(path), line=h.entries,
                               hint="restore the ledger from its last good copy")
+    if checkpoint and not cp.exists():
+        raise TamperError(f"no checkpoint ({cp.name}) beside the ledger: cuts at its end "
+                          "cannot be ruled out", file=str(path),
+                          hint="give --checkpoint FILE (a checkpoint, decisions CSV or "
+                               "review workbook), or --no-checkpoint to check the chain only")
     if checkpoint and got and got[-1].entries < len(hashes):
         raise TamperError(f"{len(hashes) - got[-1].entries} entr(ies) after the checkpoint "
-                          f"(entry {got[-1].entries}) were appended outside rbm (forged?)",
+                          f"(entry {got[-1].entries}) were appended outside rbm (forged?), or "
+                          "an append stopped before its checkpoint was written",
                           file=str(path), line=got[-1].entries + 1,
                           hint="remove them or restore the ledger from its last good copy")
     head = Head(len(hashes), hashes[-1] if hashes else GENESIS, str(path))
@@ -353,7 +364,7 @@ def verify_ledger(path: str | os.PathLike, heads: Iterable[Head | str | os.PathL
     return report
 
 
-def diff_ledgers(a: str | os.PathLike, b: str | os.PathLike) -> tuple[bool, str]:
+def diff_ledgers(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> tuple[bool, str]:
     """Compare two copies of a ledger: ``(ok, one line)``.
 
     ``ok`` when B is A with entries appended (the only change an append-only ledger allows);
@@ -361,7 +372,7 @@ def diff_ledgers(a: str | os.PathLike, b: str | os.PathLike) -> tuple[bool, str]
     """
     a, b = Path(a), Path(b)
     for p in (a, b):
-        if not p.exists():
+        if not p.is_file():
             raise InputError("ledger not found", file=str(p))
     ia, ib = _iter_lines(a), _iter_lines(b)
     n = 0
@@ -401,7 +412,7 @@ class Ledger:
     first entry or never, and a signed ledger refuses unsigned appends.
     """
 
-    def __init__(self, path: str | os.PathLike, key: bytes | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], key: bytes | None = None) -> None:
         self.path = Path(path)
         self.key = key
 
@@ -437,6 +448,7 @@ class Ledger:
         ``batch.begin`` entry giving its size.
         """
         head = head or self.head()
+        self._check_signing()
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         kid = key_id(self.key) if self.key else None
         prev, seq, lines = head.hash, head.entries, []
@@ -463,13 +475,18 @@ class Ledger:
 
         if not lines:
             return old_head
-        if _file_size(self.path) and self._count_lines() != old_head.entries:
-            raise UsageError("the ledger changed while this batch was prepared",
-                             hint="run the command again")
         data = "".join(lines).encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot open the ledger for appending ({exc.strerror or exc})",
+                              file=str(self.path), hint="check the path and permissions") from None
+        try:
+            _lock(fd)  # one writer at a time; the count is checked under the lock
+            if self._count_lines() != old_head.entries:
+                raise UsageError("the ledger changed while this batch was prepared",
+                                 key=str(self.path), hint="run the command again")
             before = os.fstat(fd).st_size
             try:
                 view = memoryview(data)
@@ -485,11 +502,28 @@ class Ledger:
                                       "nothing was recorded", file=str(self.path)) from None
                 raise
         finally:
-            os.close(fd)
+            os.close(fd)  # closing releases the lock
         self._write_checkpoint(new_head)
         return new_head
 
+    def _check_signing(self) -> None:
+        """A signed ledger takes only signed entries, an unsigned one only unsigned entries."""
+        if _file_size(self.path) == 0:
+            return
+        first = next(_iter_lines(self.path))
+        signed = "mac" in _parse(first[1], self.path, first[0])
+        if signed and self.key is None:
+            raise TamperError("this ledger is signed; an entry without the programme's key "
+                              "would not be authentic", file=str(self.path),
+                              hint=f"give --key FILE (or set {KEY_ENV})")
+        if not signed and self.key is not None:
+            raise UsageError("this ledger is not signed, so it cannot be continued with a key "
+                             "(earlier entries would stay unauthenticated)", key=str(self.path),
+                             hint="start a new ledger (--ledger) for signed entries, or drop --key")
+
     def _count_lines(self) -> int:
+        if not self.path.exists():
+            return 0
         with open(self.path, "rb") as fh:
             return sum(1 for _ in fh)
 
@@ -515,7 +549,8 @@ class Ledger:
         old = self.head()
         lines, new = self.prepare([(event, fields)], old)
         self.write(lines, new, old)
-        return json.loads(lines[-1])
+        entry: dict[str, Any] = json.loads(lines[-1])
+        return entry
 
     def extend(self, event: str, records: list[dict[str, Any]]) -> int:
         """Append one entry per record as one batch; returns how many."""

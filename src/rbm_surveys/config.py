@@ -12,7 +12,8 @@ Files and their models (pydantic v2, unknown keys refused with a did-you-mean)::
 Reading (:func:`read_yaml`) keeps the line of every key (PyYAML's composed nodes), refuses
 what would make a file mean something else than it shows — duplicated keys (YAML would keep
 the last silently), anchors and aliases (``&a``/``*a``, incl. self-reference and "billion
-laughs"), binary or non-UTF-8 content, files over 5 MB — and treats only ``true``/``false``
+laughs"), binary or non-UTF-8 content, files over the size limit of
+:mod:`rbm_surveys.safety` — and treats only ``true``/``false``
 as booleans, so choice names ``yes``/``no``/``on`` stay text. Validation
 (:func:`validate`) turns every pydantic error into one :class:`~rbm_surveys.errors.ConfigError`
 listing each problem as ``key (line N): message``; the first problem's file, key and line
@@ -37,6 +38,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 from pydantic_core import PydanticCustomError
 
 from rbm_surveys.errors import ConfigError
+from rbm_surveys.safety import LIMITS, MAX_YAML_DEPTH
 
 __all__ = [
     "Located", "read_text", "read_yaml", "validate", "load_model", "suggest",
@@ -46,7 +48,7 @@ __all__ = [
     "MISSING_CONVENTIONS", "COMPARE_OPS",
 ]
 
-MAX_CONFIG_BYTES = 5 * 1024 * 1024
+MAX_CONFIG_BYTES = LIMITS["config"].max_bytes  # one set of limits: rbm_surveys.safety
 REASONS = ("dont_know", "refused", "not_applicable", "no_answer")
 #: Named conventions for don't know / refused / not applicable / unanswered.
 #: ``count`` = stays in the denominator, not in the numerator; ``drop`` = leaves the
@@ -113,20 +115,16 @@ class Located:
 def read_text(path: str | Path, *, what: str = "configuration file") -> str:
     """A user's text configuration file as str: missing, binary, non-UTF-8 or oversized
     files are one-line ConfigErrors naming the file."""
+    from rbm_surveys.safety import check_size
+
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise ConfigError(f"{what} is a folder, not a file", file=str(path),
-                              hint="give the path of the file")
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{what} is {size / 1e6:.0f} MB; configuration files are small "
-                              "text files", file=str(path), hint="check the path")
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         raise ConfigError(f"{what} not found", file=str(path),
                           hint="check the path (relative paths are relative to the file "
-                               "that names them)") from None
+                               "that names them)")
+    check_size(path, "config", error=ConfigError)  # one size limit for every reader
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the {what} ({exc.strerror})", file=str(path)) from None
     return decode_text(data, str(path), what)
@@ -156,7 +154,15 @@ class _Loader(yaml.SafeLoader):
             raise _Refused("YAML anchors and aliases (&name / *name) are not allowed in "
                            "configuration files", event.start_mark,
                            "write the values out in full")
-        return super().compose_node(parent, index)
+        # nesting is refused as it is read, before PyYAML recurses thousands of levels deep
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                               event.start_mark, "configuration files are a few levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}
@@ -200,8 +206,9 @@ def _node_lines(node: Any, path: tuple, out: dict[tuple, int]) -> None:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
     """Parse YAML text: the document and the line of every key (see module docstring)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks characters here (a control byte raises)
         node = loader.get_single_node()
         doc = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
@@ -217,7 +224,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Located]:
         raise ConfigError("YAML nested too deeply", file=file,
                           hint="configuration files are a few levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple, int] = {(): 1}
     if node is not None:
         _node_lines(node, (), lines)
@@ -400,6 +408,7 @@ class RunConfig(ConfigModel):
     reporting: Reporting = Reporting()
     output: str = "results"
     variance: Literal["calibrated", "fixed"] = "calibrated"
+    language: str | None = None  # form language of the labels in the outputs
     conventions: dict[str, Literal[tuple(MISSING_CONVENTIONS)]] = {}  # type: ignore[valid-type]
 
     @field_validator("modules")

@@ -153,6 +153,21 @@ def save_workbook(workbook: Any, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Delete staging folders left by runs that were killed (SIGKILL, power cut): their
+    process id is in the name and that process no longer runs."""
+    for p in out_dir.glob(".rbm-staging-*"):
+        pid = p.name.split("-")[2] if p.name.count("-") >= 3 else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except OSError:  # alive, but someone else's
+            pass
+
+
 class OutputSet:
     """The files of one run, swapped in together.
 
@@ -180,7 +195,9 @@ class OutputSet:
                               file=str(self.out_dir), hint="give a folder name (--out)")
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=".rbm-staging-", dir=self.out_dir))
+            _remove_stale_staging(self.out_dir)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".rbm-staging-{os.getpid()}-",
+                                                 dir=self.out_dir))
         except OSError as exc:
             raise _output_error(exc, self.out_dir) from None
         return self.staging

@@ -11,10 +11,10 @@ workbooks, YAML configurations — calls into this module *before* a parser sees
   any XML part; :func:`bounded_read` reads a member without trusting its header;
 * :func:`detect_encoding` — UTF-8 (BOM or not), UTF-16 by BOM, else charset-normalizer's
   guess with a warning, else an error;
-* :func:`read_yaml` — a configuration file: size, binary content, encoding, YAML syntax and
-  anchors/aliases (refused: a self-referring alias makes a recursive structure, a chain of
-  them a "billion laughs" expansion) — each a :class:`~rbm_surveys.errors.ConfigError` with
-  the line;
+* YAML configuration files are read by :func:`rbm_surveys.config.read_yaml` with this
+  module's limits (:data:`LIMITS` ``["config"]``, :data:`MAX_YAML_DEPTH`): size, binary
+  content, encoding, anchors/aliases (a self-referring alias makes a recursive structure, a
+  chain of them a "billion laughs"), nesting, duplicate keys — each a one-line ConfigError;
 * :func:`run_guarded` — native readers that can crash the interpreter (pyreadstat's C code on
   a corrupt ``.sav``/``.dta``) run in a child process: a crash is an error naming the file.
 
@@ -35,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rbm_surveys.errors import (ConfigError, EncodingError, FileFormatError, RbmError)
+from rbm_surveys.errors import EncodingError, FileFormatError, RbmError
 
 __all__ = [
-    "Limits", "LIMITS", "MAX_ZIP_RATIO", "MAX_ZIP_MEMBERS", "RATIO_FLOOR", "MAX_YAML_BYTES",
+    "Limits", "LIMITS", "MAX_ZIP_RATIO", "MAX_ZIP_MEMBERS", "RATIO_FLOOR",
+    "MAX_YAML_DEPTH",
     "check_size", "check_zip", "open_zip", "bounded_read", "has_dtd", "detect_encoding",
-    "read_yaml", "parse_yaml", "run_guarded",
+    "run_guarded",
 ]
 
 
@@ -61,7 +62,7 @@ LIMITS: dict[str, Limits] = {
     "form": Limits(max_bytes=64 << 20, max_unzipped=256 << 20),
     "document": Limits(max_bytes=200 << 20, max_unzipped=512 << 20),
     "workbook": Limits(max_bytes=100 << 20, max_unzipped=512 << 20),
-    "config": Limits(max_bytes=8 << 20, max_unzipped=0),
+    "config": Limits(max_bytes=5 << 20, max_unzipped=0),
 }
 #: A zip member inflating more than this many times its compressed size is a bomb. Highly
 #: repetitive sheet XML reaches ~100x, Word XML 5-20x; bombs are ≥1000x.
@@ -77,8 +78,8 @@ _CRC_CHECK_MEMBERS = 50
 _PROLOG_BYTES = 4096
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-#: YAML configuration files larger than this are refused.
-MAX_YAML_BYTES = LIMITS["config"].max_bytes
+#: Nesting deeper than this is refused before it is built (a configuration needs ~5 levels).
+MAX_YAML_DEPTH = 50
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 
 ErrorClass = type[RbmError]
@@ -240,52 +241,12 @@ def detect_encoding(sample: bytes, *, file: str, complete: bool,
                            f"{best.encoding} as detected — check accented text, or save as UTF-8")
 
 
-def read_yaml(path: str | os.PathLike[str], *, error: ErrorClass = ConfigError,
-              what: str = "configuration file") -> Any:
-    """Parse a YAML configuration file safely (see module docstring); ``None`` if empty."""
-    p = Path(path)
-    check_size(p, "config", error=error)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise error(f"the {what} cannot be read ({exc.strerror or exc})", file=str(p),
-                    hint="check the path and permissions") from None
-    return parse_yaml(data, file=str(p), error=error, what=what)
-
-
-def parse_yaml(data: bytes | str, *, file: str, error: ErrorClass = ConfigError,
-               what: str = "configuration file") -> Any:
-    """Parse YAML text or bytes as :func:`read_yaml` does (for callers that have the bytes)."""
-    import yaml
-
-    if isinstance(data, bytes):
-        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise error(f"the {what} is binary, not YAML text", file=file,
-                        hint="give a YAML text file (UTF-8)")
-        enc, _warning = detect_encoding(data, file=file, complete=True, error=error)
-        text = data.decode(enc)
-    else:
-        text = data
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise error("YAML anchors and aliases (&name / *name) are not allowed in a "
-                            f"{what}", file=file, line=mark.line + 1 if mark else None,
-                            hint="write the repeated values out in full")
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise error(f"not valid YAML ({getattr(exc, 'problem', None) or exc})", file=file,
-                    line=mark.line + 1 if mark else None, hint="fix the YAML syntax") from None
-    except RecursionError:
-        raise error("the YAML is nested too deeply", file=file,
-                    hint="simplify the configuration") from None
-
-
 # --- native readers in a child process -----------------------------------------------------
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash here is reported by the parent, in one line
     try:
         result = ("ok", func(*args))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides

@@ -6,10 +6,13 @@ or divergence found (the line says where); 2 — the command could not run (file
 
 from __future__ import annotations
 
+import argparse
+from typing import Any
+
 EXIT_TAMPERED = 1
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("audit", help="verify an audit ledger; compare two copies")
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     ver = asub.add_parser("verify", help="check chain, key and recorded heads of a ledger")
@@ -29,7 +32,7 @@ def register(sub) -> None:
     dif.set_defaults(func=run_diff)
 
 
-def run_verify(args) -> int:
+def run_verify(args: argparse.Namespace) -> int:
     from rbm_surveys.audit import TamperError, read_key, verify_ledger
 
     key = read_key(args.key)
@@ -43,7 +46,7 @@ def run_verify(args) -> int:
     return 0
 
 
-def run_diff(args) -> int:
+def run_diff(args: argparse.Namespace) -> int:
     from rbm_surveys.audit import diff_ledgers
 
     ok, line = diff_ledgers(args.a, args.b)

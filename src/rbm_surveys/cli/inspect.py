@@ -10,6 +10,7 @@ file; the export and the form are only read.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 EPILOG = """examples:
   rbm inspect "survey - latest version - False - 2024-05-01.xlsx" --form survey.xlsx
@@ -95,6 +96,9 @@ def run(args) -> int:
     if args.issues and args.issues in (args.export, args.form):
         raise UsageError("--issues would overwrite an input file", key="--issues",
                          hint="give a new file name for the issues CSV")
+    if args.issues and Path(args.issues).is_dir():
+        raise UsageError(f"--issues names a folder ({args.issues}), not a file", key="--issues",
+                         hint=f"give a file name, e.g. {Path(args.issues) / 'issues.csv'}")
 
     data = read_export(args.export, form=args.form, header=args.header, language=args.lang,
                        group_sep=args.group_sep, progress=not args.no_progress,
@@ -152,6 +156,8 @@ def run(args) -> int:
         print("(none)")
 
     issues = clean.cleaning_issues(cleaned)
+    if not args.show_personal:
+        issues = _withhold_values(issues, hide)
     _section("Duplicates")
     dup = entries.get("drop_duplicates")
     print(dup.detail if dup else "not checked")
@@ -181,12 +187,28 @@ def run(args) -> int:
     if cleaned.warnings or getattr(cb, "warnings", ()):
         _section("Warnings")
         for w in (*getattr(cb, "warnings", ()), *cleaned.warnings):
-            print(f"- {w}")
+            print(f"- {w if args.show_personal else privacy.mask_personal_text(str(w))}")
 
     if args.issues:
-        issues.to_csv(args.issues, index=False)
+        from rbm_surveys.files import write_csv
+
+        write_csv(issues, args.issues)  # atomic, every cell formula-safe
         print(f"\n{len(issues)} issue(s) written to {args.issues}")
     return 0
+
+
+def _withhold_values(issues, hide: set[str]):
+    """Issue rows with personal cell values withheld: every value of a personal column, and
+    any value that looks personal by its content (a phone number in a shifted row)."""
+    from rbm_surveys.surveys.privacy import mask_personal_values
+
+    if not len(issues) or "value" not in issues.columns:
+        return issues
+    out = issues.copy()
+    values = out["value"].astype(object)
+    values = values.where(~out["column"].isin(hide), "\u2039withheld: personal column\u203a")
+    out["value"] = mask_personal_values(values)
+    return out
 
 
 def _match_summary(data, hide: set[str], matched_form: bool):

@@ -36,6 +36,20 @@ def run(args) -> int:
     print(f"rbm survey: {res['indicator'].nunique()} indicators, {len(res)} estimates "
           f"({n_supp} suppressed, {n_flag} flagged)")
     print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items() if ":" not in k))
-    print(f"  workbook  {result.outputs['xlsx']}")
-    print(f"  tidy CSV  {result.outputs['csv']}")
+    notes = result.notes_frame()
+    if len(notes):
+        print("data notes (also in the workbook's 'Data notes' sheet and data_notes.csv):")
+        for module, block in notes.groupby("module", sort=False):
+            for note in block["note"]:
+                print(f"  {module}: {note}")
+    unknown = res[res["level"].astype(str).str.startswith("unknown")
+                  & (res["disaggregation"] != "all")]
+    if len(unknown):
+        counts = unknown.drop_duplicates(["module", "disaggregation", "unit"])
+        print("  don't know/refused/missing in a disaggregation kept as level 'unknown': "
+              + ", ".join(f"{r.module}.{r.disaggregation}"
+                          for r in counts.itertuples(index=False)))
+    print(f"  workbook    {result.outputs['xlsx']}")
+    print(f"  tidy CSV    {result.outputs['csv']}")
+    print(f"  data notes  {result.outputs['notes']}")
     return 0

@@ -307,6 +307,43 @@ def _tree_sum(items: list) -> Any:
     return items[0]
 
 
+def _codes(values: pd.Series, labels: np.ndarray) -> np.ndarray:
+    """Position of each value in the sorted ``labels``; -1 for missing or unknown values.
+
+    Numeric columns use a binary search (no hashing, no Categorical); others pandas."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iufb" and labels.dtype.kind in "iufb" and len(labels):
+        pos = np.searchsorted(labels, arr)
+        pos = np.minimum(pos, len(labels) - 1)
+        hit = labels[pos] == arr
+        return np.where(hit, pos, -1).astype(np.int64)
+    return pd.Categorical(values, categories=labels).codes.astype(np.int64)
+
+
+def _psu_lookup(part: pd.DataFrame, spec: dict) -> np.ndarray:
+    """First-stage PSU code of every row of a partition."""
+    index: pd.MultiIndex = spec["psu_index"]
+    cols = spec["first"]
+    if all(part[c].dtype.kind in "iu" for c in cols) and all(
+            lv.dtype.kind in "iu" for lv in index.levels):
+        # one int64 key per (stratum, psu): binary search in the skeleton's sorted keys
+        keys_rows = np.zeros(len(part), dtype=np.int64)
+        keys_psu = np.zeros(len(index), dtype=np.int64)
+        for i, c in enumerate(cols):
+            lv = index.get_level_values(i).to_numpy().astype(np.int64)
+            lo, span = int(lv.min()), int(lv.max() - lv.min()) + 1
+            x = part[c].to_numpy().astype(np.int64) - lo
+            if ((x < 0) | (x >= span)).any():
+                return np.full(len(part), -1)
+            keys_rows = keys_rows * span + x
+            keys_psu = keys_psu * span + (lv - lo)
+        order = np.argsort(keys_psu)
+        pos = np.minimum(np.searchsorted(keys_psu[order], keys_rows), len(order) - 1)
+        hit = keys_psu[order][pos] == keys_rows
+        return np.where(hit, order[pos], -1)
+    return index.get_indexer(pd.MultiIndex.from_frame(part[cols]))
+
+
 def _partition_sums(part: pd.DataFrame, spec: dict) -> tuple:
     """Sums of one partition: (width+1, D_full, C), rows (D_full,), present (D_full,), sq."""
     n = len(part)
@@ -318,7 +355,7 @@ def _partition_sums(part: pd.DataFrame, spec: dict) -> tuple:
     if n == 0:
         return sums, n_rows, present, sq
     w = part[spec["weights"]].to_numpy(dtype=float)
-    psu = spec["psu_index"].get_indexer(pd.MultiIndex.from_frame(part[spec["first"]]))
+    psu = _psu_lookup(part, spec)
     if (psu < 0).any():
         raise DataError("a partition holds a PSU the design did not see", column=spec["first"][-1],
                         hint="the data changed after the design was built: build it again")
@@ -326,12 +363,11 @@ def _partition_sums(part: pd.DataFrame, spec: dict) -> tuple:
     dom = np.zeros(n, dtype=np.int64)
     valid = np.ones(n, dtype=bool)          # missing by-values are a level of their own
     for col, size in zip(spec["by_cols"], spec["by_sizes"]):
-        codes = pd.Categorical(part[col], categories=spec["labels"][col]).codes.astype(np.int64)
+        codes = _codes(part[col], spec["labels"][col])
         dom = dom * size + np.where(codes >= 0, codes, size - 1)
     present += np.bincount(dom, minlength=d_full)
     if spec["categorical"]:
-        var_codes = [pd.Categorical(part[v], categories=spec["labels"][v]).codes.astype(np.int64)
-                     for v in spec["names"]]
+        var_codes = [_codes(part[v], spec["labels"][v]) for v in spec["names"]]
         complete = valid.copy()
         for c in var_codes:
             complete &= c >= 0

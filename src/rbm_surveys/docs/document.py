@@ -43,6 +43,20 @@ class Document:
     pages: tuple[Page, ...]
     passages: tuple[Passage, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: (start, end, language) runs when the document mixes scripts/languages (e.g. a
+    #: bilingual Chinese/English INDC); empty when the whole text is in ``language``.
+    blocks: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages of the text, the main one first."""
+        if not self.blocks:
+            return (self.language,)
+        size: dict[str, int] = {}
+        for a, b, lang in self.blocks:
+            size[lang] = size.get(lang, 0) + (b - a)
+        rest = sorted((lang for lang in size if lang != self.language), key=lambda x: (-size[x], x))
+        return (self.language, *rest)
 
     @property
     def unreadable_pages(self) -> tuple[int, ...]:

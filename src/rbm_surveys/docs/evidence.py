@@ -32,7 +32,7 @@ import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 from itertools import chain
 
 import numpy as np
@@ -40,35 +40,21 @@ import pandas as pd
 
 from rbm_surveys.docs.document import Document
 from rbm_surveys.docs.quantities import extract_standards, place_in_band, to_table_unit
-from rbm_surveys.docs.rubric import Rubric
+from rbm_surveys.docs.nlp import blank
+from rbm_surveys.docs.scope import FLAGS, terms_regex, cues, match_text, scope_passages
+
+if TYPE_CHECKING:
+    from rbm_surveys.docs.rubric import Rubric
 
 __all__ = ["blank", "tokenise", "find_evidence", "passage_bounds", "EVIDENCE_COLUMNS",
            "Candidates"]
 
 #: Columns of the candidate table (one row per match).
 EVIDENCE_COLUMNS = ["criterion", "rule", "start", "end", "page", "passage", "passage_start",
-                    "passage_end", "vetoed", "veto_term", "pollutant", "averaging", "value",
-                    "unit", "value_in_table_unit", "table_unit", "band", "band_rank"]
-
-_MAX_CHARS = 20_000_000  # spaCy's default max_length (1e6) is about the parser's memory
-
-
-@lru_cache(maxsize=None)
-def blank(language: str):
-    """spaCy blank pipeline (tokenizer only) for an ISO 639-1 code."""
-    import spacy
-
-    nlp = spacy.blank(language)
-    nlp.max_length = _MAX_CHARS
-    if language == "ar":
-        # Arabic writes the conjunction wa- ("and") joined to the next word (والمساءلة):
-        # split it off so the phrase المساءلة matches. Phrases go through the same tokenizer,
-        # so a word that merely starts with و (وزارة) is split the same way on both sides.
-        from spacy.util import compile_prefix_regex
-
-        prefixes = [*nlp.Defaults.prefixes, r"و(?=\w\w)"]
-        nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    return nlp
+                    "passage_end", "vetoed", "veto_term", "veto_reason", "pollutant",
+                    "averaging", "value", "unit", "value_in_table_unit", "table_unit", "band",
+                    "band_rank", "commitment", "concrete", "urban", "binding", "weak",
+                    "specific", "provision", "legal_status"]
 
 
 @dataclass
@@ -112,7 +98,9 @@ def _compile(rubric: Rubric, language: str) -> _Compiled:
         if matcher is not token:
             phrases.append((name, docs_or_patterns))
 
-    make = nlp.make_doc
+    def make(phrase: str):
+        return nlp.make_doc(match_text(phrase))
+
     for ci, c in enumerate(rubric.criteria):
         r = c.rules(language)
         if r is None:
@@ -208,6 +196,9 @@ def _phrase_matches(rubric: Rubric, language: str, doc, doc_key: tuple) -> np.nd
     return np.column_stack([rw[mine], ts[mine], te[mine]]).astype(np.int64).reshape(-1, 7)
 
 
+#: Characters at the start of a document read as its title area (legal status of standards).
+TITLE_AREA = 600
+_ZONES: dict = {}  # section zones of the last document (scored against several rubrics)
 _DOCS: OrderedDict = OrderedDict()
 _DOCS_MAX = 2  # the current document (scored against several rubrics) and the previous one
 
@@ -238,8 +229,9 @@ def tokenise(text: str, language: str):
     from spacy.attrs import IDX, LENGTH
 
     nlp = blank(language)
-    _warm_cache(nlp, text, language)
-    doc = nlp.make_doc(text)
+    mtext = match_text(text)  # same length: offsets are offsets into ``text``
+    _warm_cache(nlp, mtext, language)
+    doc = nlp.make_doc(mtext)
     arr = doc.to_array([IDX, LENGTH]).astype(np.int64) if len(doc) else np.zeros((0, 2), np.int64)
     out = (doc, arr[:, 0], arr[:, 0] + arr[:, 1])
     _DOCS[key] = out
@@ -319,6 +311,8 @@ class Candidates:
     applicable: dict[str, bool]  # criterion -> applicability (True unless applies_if failed)
     not_applicable_reason: dict[str, str] = None  # criterion -> why it does not apply
     structural: frozenset = frozenset()  # not applicable whatever the text (e.g. edition)
+    uncovered_share: float = 0.0  # share of the text in languages the rubric has no rules for
+    uncovered_languages: tuple = ()
     _table: pd.DataFrame | None = None
 
     @property
@@ -334,6 +328,71 @@ def normalise_language(language: str) -> str:
 
 def find_evidence(document: Document, rubric: Rubric) -> Candidates:
     """All candidate matches of every criterion of ``rubric`` in ``document``.
+
+    A document that mixes languages (``Document.blocks``, e.g. a bilingual Chinese/English
+    INDC) is matched once per language, each time on a copy of the text where the other
+    languages' paragraphs are blanked (same length, so offsets hold), with that language's
+    rules; text in a language the rubric has no rules for is reported as
+    ``uncovered_share`` (its criteria cannot be called absent)."""
+    langs = [normalise_language(x) for x in document.languages]
+    if len(langs) < 2:
+        return _find_evidence_one(document, rubric)
+    from dataclasses import replace
+
+    text = document.text
+    total = max(1, sum(b - a for a, b, _ in document.blocks))
+    parts, uncovered, missing = [], 0, []
+    for lang in dict.fromkeys(langs):
+        spans = [(a, b) for a, b, code in document.blocks if normalise_language(code) == lang]
+        if lang not in rubric.languages:
+            uncovered += sum(b - a for a, b in spans)
+            missing.append(lang)
+            continue
+        chunks, pos = [], 0
+        for a, b in spans:
+            chunks.append(_BLANK.sub(" ", text[pos:a]))
+            chunks.append(text[a:b])
+            pos = b
+        chunks.append(_BLANK.sub(" ", text[pos:]))
+        masked = "".join(chunks)
+        parts.append(_find_evidence_one(replace(document, text=masked, language=lang,
+                                                blocks=()), rubric))
+    if not parts:
+        out = _find_evidence_one(replace(document, blocks=()), rubric)
+        out.uncovered_share, out.uncovered_languages = 1.0, tuple(missing)
+        return out
+    out = _merge(parts, rubric)
+    out.language = normalise_language(document.language)
+    out.uncovered_share = round(uncovered / total, 6)
+    out.uncovered_languages = tuple(missing)
+    return out
+
+
+_BLANK = re.compile(r"[^\n]")
+
+
+def _merge(parts: list, rubric: Rubric) -> "Candidates":
+    """One Candidates from the per-language ones: rows concatenated, rule indices renumbered
+    over the union of rule names ("quantity" stays 0), the usual order restored."""
+    cols: dict = {}
+    keys = [k for k in parts[0].columns]
+    for k in keys:
+        cols[k] = np.concatenate([np.asarray(p.columns[k]) for p in parts]) if parts else []
+    names = ["quantity"] + sorted({str(r) for r in cols["rule"].tolist()} - {"quantity"})
+    index = {n: i for i, n in enumerate(names)}
+    cols["rule_i"] = np.asarray([index[str(r)] for r in cols["rule"].tolist()], np.int64)
+    order = np.lexsort((cols["rule_i"], cols["end"], cols["start"], cols["ci"]))
+    cols = {k: v[order] for k, v in cols.items()}
+    applicable = {c: any(p.applicable[c] for p in parts) for c in parts[0].applicable}
+    reasons = {c: r for p in parts for c, r in (p.not_applicable_reason or {}).items()
+               if not applicable[c]}
+    structural = frozenset().union(*(p.structural for p in parts))
+    return Candidates(cols, parts[0].language, any(p.language_covered for p in parts),
+                      applicable, reasons, structural)
+
+
+def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
+    """Candidates of ``rubric`` in ``document``, all of it read as ``document.language``.
 
     Numpy throughout (one row per match, no per-row pandas work): this runs once per
     document and rubric and must stay cheap next to text extraction.
@@ -370,6 +429,9 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
 
     pos = (kind == _PHRASE) | (kind == _PATTERN)
     parts = [(ci[pos], rule[pos], ts[pos], te[pos])]
+    def tok_passage(tok: np.ndarray) -> np.ndarray:
+        return np.searchsorted(pstart, tstart[tok], side="right") - 1
+
     # co-occurrence: anchors (group 0) with a term of every other group within the window
     co_m = m[kind == _CO]
     for idx, (c_i, r_i, n_groups, window) in enumerate(comp.cooccur):
@@ -393,6 +455,8 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
             jm = np.clip(j - 1, 0, len(other) - 1)
             pick = np.where(np.abs(other[j] - a) <= np.abs(other[jm] - a), j, jm)
             ok &= np.abs(other[pick] - a) <= window
+            # all terms in one passage: a window never reaches into the next paragraph
+            ok &= tok_passage(other[pick]) == tok_passage(a)
             lo, hi = np.minimum(lo, other[pick]), np.maximum(hi, other_end[pick])
         k = int(ok.sum())
         parts.append((np.full(k, c_i), np.full(k, r_i), lo[ok], hi[ok]))
@@ -436,7 +500,23 @@ def find_evidence(document: Document, rubric: Rubric) -> Candidates:
             t = terms.get((c_i, p_i)) or terms.get((-1, p_i))
             if t:
                 vetoed[i], veto_term[i] = True, t
-    cols["vetoed"], cols["veto_term"] = vetoed, veto_term
+    veto_reason = np.where(vetoed, "rubric negative term", "").astype(object)
+    # scope: negation, hypotheticals, reference lists, template rows ... (see scope.py)
+    sc = scope_passages(document.text, lang, pstart, pend, pidx, cols["start"], cols["end"],
+                        _ZONES)
+    is_q = cols["rule_i"] == 0
+    layout_only = np.isin(sc["veto_kind"], ["organisation name", "title block",
+                                            "table of contents"])
+    # a standard's value in a table row is not a contents line, title or body name, unless
+    # the row sits in a contents section
+    q_skip = is_q & layout_only & (sc["veto_cue"] != "section heading")
+    new = (sc["veto_kind"] != "") & ~vetoed & ~q_skip
+    vetoed = vetoed | new
+    veto_term = np.where(new, sc["veto_cue"], veto_term).astype(object)
+    veto_reason = np.where(new, sc["veto_kind"], veto_reason).astype(object)
+    cols["vetoed"], cols["veto_term"], cols["veto_reason"] = vetoed, veto_term, veto_reason
+    for f in FLAGS:
+        cols[f] = sc[f]
     cols["page"] = _page_numbers(document, cols["start"])
 
     # one mention counts once: a match inside a longer match of the same criterion ("economic
@@ -496,11 +576,16 @@ def _quantities(document: Document, rubric: Rubric, qcrit: dict, pstart: np.ndar
     limits = {(r["pollutant"], r["averaging"]): r
               for r in q["editions"][str(rubric.edition)]["limits"]}
     lang = normalise_language(document.language)
-    terms = (q.get("context") or {}).get(lang) or []
-    context = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    terms = list((q.get("context") or {}).get(lang) or [])
+    cue = cues(lang)
+    if cue is not None and terms:  # legal-status wording of the language ("ПДК", "限值" …)
+        terms += list(cue.legal_status)
+    context = terms_regex(lang, tuple(terms)) if terms else None
     rows = []
     text = document.text
-    for s in extract_standards(text, context=context):
+    # the document as a whole is a legal standard when its title area says so
+    doc_ctx = bool(context is not None and context.search(text, 0, TITLE_AREA))
+    for s in extract_standards(text, context=context, document_context=doc_ctx):
         c_i = qcrit.get((s.pollutant, s.averaging))
         if c_i is None:
             continue
@@ -530,8 +615,13 @@ _DTYPES = {"criterion": object, "rule": object, "start": "int64", "end": "int64"
            "passage_end": "int64", "vetoed": bool, "veto_term": object, "pollutant": object,
            "averaging": object, "value": "float64", "unit": object,
            "value_in_table_unit": "float64", "table_unit": object, "band": object,
-           "band_rank": "int64"}
+           "band_rank": "int64", "veto_reason": object, "commitment": bool, "concrete": bool,
+           "urban": bool, "binding": bool, "weak": bool, "specific": bool,
+           "provision": bool, "legal_status": bool}
 _FILL = {"criterion": "", "rule": "", "start": 0, "end": 0, "page": 0, "passage": "",
          "passage_start": 0, "passage_end": 0, "vetoed": False, "veto_term": "",
          "pollutant": "", "averaging": "", "value": np.nan, "unit": "",
-         "value_in_table_unit": np.nan, "table_unit": "", "band": "", "band_rank": -2}
+         "value_in_table_unit": np.nan, "table_unit": "", "band": "", "band_rank": -2,
+         "veto_reason": "", "commitment": False, "concrete": False, "urban": False,
+         "binding": False, "weak": False, "specific": False, "provision": False,
+         "legal_status": False}

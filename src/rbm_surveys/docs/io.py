@@ -103,10 +103,10 @@ def read_document(path: str | Path, *, language: str | None = None,
     DocumentError
         Missing, empty, oversized, encrypted, corrupt or unsupported files, zip bombs.
     """
-    from rbm_surveys.docs.language import detect_language
+    from rbm_surveys.docs.language import detect_language, language_blocks
     from rbm_surveys.docs.normalise import (clean_page, dehyphenate, strip_running_lines, tidy,
                                             unify_lines)
-    from rbm_surveys.docs.quality import garbled_reason, reversed_digits
+    from rbm_surveys.docs.quality import damaged_reason, garbled_reason, reversed_digits
     from rbm_surveys.docs.segment import segment_pages
 
     if language is not None and not (isinstance(language, str) and _LANG_CODE.match(language)):
@@ -131,7 +131,7 @@ def read_document(path: str | Path, *, language: str | None = None,
     texts = [clean_page(raw) if not r else "" for raw, r in zip(raws, reasons)]
     texts, removed = strip_running_lines(texts)
     texts = [tidy(dehyphenate(t)) for t in texts]
-    reasons = [r or reversed_digits(t) for t, r in zip(texts, reasons)]
+    reasons = [r or reversed_digits(t) or damaged_reason(t) for t, r in zip(texts, reasons)]
     # Language from every page with trustworthy letters (mirrored digits do not change it).
     lang = language or detect_language(PAGE_JOIN.join(texts))
 
@@ -157,6 +157,15 @@ def read_document(path: str | Path, *, language: str | None = None,
             f"page {pg.number}: {pg.reason}" for pg in bad[:10]) + (" …" if len(bad) > 10 else ""))
     if not full.strip():
         warnings.append("no readable text")
+    blocks = () if language else language_blocks(full, lang)
+    if blocks:  # the main language is the one with most text
+        size: dict[str, int] = {}
+        for a, b, code in blocks:
+            size[code] = size.get(code, 0) + b - a
+        lang = max(sorted(size), key=lambda c: size[c])
+        warnings.append("mixed languages: " + ", ".join(
+            f"{c} {size[c] / max(1, sum(size.values())):.0%}" for c in sorted(size)))
     passages = segment_pages(full, pages, lang)
     return Document(path=file, sha256=sha, kind=kind, language=lang, text=full,
-                    pages=tuple(pages), passages=passages, warnings=tuple(warnings))
+                    pages=tuple(pages), passages=passages, warnings=tuple(warnings),
+                    blocks=blocks)

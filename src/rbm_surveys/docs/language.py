@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["detect_language", "UNKNOWN", "SAMPLE_CHARS"]
+__all__ = ["detect_language", "language_blocks", "UNKNOWN", "SAMPLE_CHARS"]
 
 UNKNOWN = "xx"
 #: langdetect reads at most this many characters (taken from the start, middle and end).
@@ -109,3 +109,58 @@ def detect_language(text: str) -> str:
     except LangDetectException:
         return UNKNOWN
     return code.split("-")[0]
+
+
+# --------------------------------------------------------------------------- per block
+_SCRIPT_OF = (("zh", _SCRIPTS[0][1]), ("ar", _SCRIPTS[2][1]), ("ru", _SCRIPTS[3][1]))
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+#: A document is "mixed" when a second script has at least this share of the letters.
+MIXED_SHARE = 0.05
+#: Blocks with fewer letters take the language of the block before them.
+MIN_BLOCK_LETTERS = 20
+
+
+def _script_language(text: str, latin: str) -> tuple[str, int]:
+    counts = [(len(rx.findall(text)), code) for code, rx in _SCRIPT_OF]
+    counts.append((len(_LATIN.findall(text)), latin))
+    n, code = max(counts)
+    return code, n
+
+
+def language_blocks(text: str, main: str, latin: str | None = None
+                    ) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, language) runs of ``text`` by paragraph, when it mixes scripts.
+
+    Each paragraph's language is its dominant script's (Han -> zh, Arabic -> ar, Cyrillic
+    -> ru, Latin -> ``latin``, the language detected on the Latin paragraphs). Returns ()
+    when one script has all but ``MIXED_SHARE`` of the letters (nearly every document):
+    then the document is in ``main`` throughout. Deterministic, regex counts only."""
+    totals = [len(rx.findall(text)) for _, rx in _SCRIPT_OF] + [len(_LATIN.findall(text))]
+    letters = sum(totals)
+    if not letters or max(totals) >= (1 - MIXED_SHARE) * letters:
+        return ()
+    if latin is None:
+        latin_text = " ".join(p for p in _PARAGRAPH.split(text)
+                              if _script_language(p, "la")[0] == "la")
+        latin = detect_language(latin_text) if latin_text.strip() else main
+        if latin in ("zh", "ar", "ru", UNKNOWN):
+            latin = "en"
+    runs: list[list] = []
+    pos = 0
+    prev = main
+    for m in [*_PARAGRAPH.finditer(text), None]:
+        end = m.start() if m else len(text)
+        seg = text[pos:end]
+        if seg.strip():
+            code, n = _script_language(seg, latin)
+            lang = code if n >= MIN_BLOCK_LETTERS else prev
+            if runs and runs[-1][2] == lang:
+                runs[-1][1] = end
+            else:
+                runs.append([pos, end, lang])
+            prev = lang
+        pos = m.end() if m else len(text)
+    if len({r[2] for r in runs}) < 2:
+        return ()
+    return tuple((a, b, lang) for a, b, lang in runs)

@@ -47,7 +47,12 @@ def read_pdf_pages(data: bytes, *, file: str, password: str | None = None
         drawing = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH,
                    pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM)
         for i in range(n):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as exc:  # a broken page object: the page is unreadable
+                texts.append("")
+                reasons.append(f"page could not be loaded ({exc})")
+                continue
             try:
                 textpage = page.get_textpage()
                 try:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["garbled_reason", "reversed_digits", "rtl_share", "BAD_CHAR_SHARE", "MIN_LETTER_SHARE"]
+__all__ = ["garbled_reason", "reversed_digits", "damaged_reason", "rtl_share", "BAD_CHAR_SHARE",
+           "MIN_LETTER_SHARE"]
 
 #: Share of visible characters that are replacement/private-use/control/unassigned.
 BAD_CHAR_SHARE = 0.10
@@ -105,3 +106,63 @@ def reversed_digits(text: str) -> str:
         return (f"reversed digits: {mirrored} number(s) read as mirrored years "
                 f"(e.g. 9102 for 2019) in right-to-left text")
     return ""
+
+
+# --------------------------------------------------------------------------- damaged text
+# Text that extracted without error but cannot be read as the language it is in. Each check
+# needs enough material to judge (``MIN_DAMAGE_WORDS``) and is deterministic.
+MIN_DAMAGE_WORDS = 20
+#: UTF-8 read as Latin-1/Windows-1252 ("Ã©", "â€™", "Ø§Ù„"): share of words showing it.
+MOJIBAKE_SHARE = 0.05
+_MOJIBAKE = re.compile(r"[ÃÂ][\u0080-\u00bf]|â€|[ØÙÚÛ][\u0080-\u00bf§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾]"
+                       r"|Ð[\u0080-\u00bf]|Ñ[\u0080-\u008f]")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+# function words of en/fr/es/pt that are not words when reversed (and their reversals)
+_FUNCTION = ("the and with that for are from this les des est pour dans avec sont los las del "
+             "para con una dos das com uma").split()
+_REVERSED = {w[::-1] for w in _FUNCTION} - set(_FUNCTION)
+
+
+def damaged_reason(text: str) -> str:
+    """Reason when a page's (normalised) text is damaged, else ``""``:
+
+    * **mojibake** — UTF-8 decoded as a single-byte code page ("Ã©" for "é", "Ø§Ù„" for "ال");
+    * **broken Arabic shaping** — Arabic written in visual order (reversed): words ending in
+      لا (the article ال backwards) outnumber words starting with ال, or most Arabic "words"
+      are single letters (presentation forms split letter by letter);
+    * **letter-spaced** — most "words" are single letters ("U r b a n  p l a n");
+    * **reversed** — Latin text written backwards ("eht" for "the").
+    """
+    words = text.split()
+    if len(words) < MIN_DAMAGE_WORDS:
+        return ""
+    moj = len(_MOJIBAKE.findall(text))
+    if moj >= 5 and moj >= MOJIBAKE_SHARE * len(words):
+        return f"damaged text: mojibake ({moj} sequences like 'Ã©' in {len(words)} words)"
+    if _RTL.search(text):
+        aw = _ARABIC_WORD.findall(text)
+        if len(aw) >= MIN_DAMAGE_WORDS:
+            single = sum(len(w) == 1 for w in aw)
+            if single >= 0.4 * len(aw):
+                return (f"damaged text: broken Arabic shaping ({single} of {len(aw)} Arabic "
+                        "words are single letters)")
+            al = sum(len(w) > 3 and w.startswith("ال") for w in aw)
+            la = sum(len(w) > 3 and w.endswith("لا") for w in aw)
+            if la >= 5 and la > 2 * al:
+                return (f"damaged text: Arabic in reversed (visual) order ({la} words end in "
+                        f"'لا', {al} start with 'ال')")
+    lw = _LATIN_WORD.findall(text)
+    if len(lw) >= MIN_DAMAGE_WORDS:
+        single = sum(len(w) == 1 for w in lw)
+        if single >= 0.5 * len(lw):
+            return f"damaged text: letter-spaced ({single} of {len(lw)} words are single letters)"
+        low = [w.lower() for w in lw]
+        rev = sum(w in _REVERSED for w in low)
+        fwd = sum(w in _FUNCTION_SET for w in low)
+        if rev >= 5 and rev > 3 * fwd:
+            return f"damaged text: reversed ({rev} reversed function words such as 'eht')"
+    return ""
+
+
+_FUNCTION_SET = set(_FUNCTION)

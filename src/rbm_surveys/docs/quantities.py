@@ -40,45 +40,54 @@ def molar_volume(temperature_c: float = 25.0, pressure_kpa: float = 101.325) -> 
 
 # Pollutant names. Order matters: PM2.5 before PM10; CO only as a whole token (not "CO2").
 # Chemical formulas are matched case-sensitively ((?-i:…)): "co-operation" is not CO.
+# Latin and Cyrillic look-alikes (Р/P, М/M, С/C, О/O) are both accepted in formulas, as Russian
+# texts type them either way; MP2,5 / MP10 are the Spanish and Portuguese abbreviations.
+_PM = r"(?-i:[PpРр][MmМм]|MP|МР)"
 _POLLUTANT_RX = [
-    ("PM2.5", r"(?-i:[Pp][Mm]\s?2[.,·]5|PM₂\.₅)|particules fines|partículas finas|细颗粒物"
-              r"|fine particulate|الجسيمات الدقيقة"),
-    ("PM10", r"(?-i:[Pp][Mm]\s?10(?!\d)|PM₁₀)|可吸入颗粒物|particules? en suspension"
-             r"|coarse particulate"),
-    ("NO2", r"(?-i:NO\s?2(?!\d)|NO₂)|nitrogen dioxide|dioxyde d['’]azote"
-            r"|dióxido de nitrógeno|二氧化氮|ثاني أكسيد النيتروجين"),
-    ("SO2", r"(?-i:SO\s?2(?!\d)|SO₂)|sulphur dioxide|sulfur dioxide|dioxyde de soufre"
-            r"|dióxido de azufre|二氧化硫|ثاني أكسيد الكبريت"),
-    ("O3", r"(?-i:(?<![A-Za-z])O\s?3(?!\d)|O₃)|\bozone\b|\bozono\b|臭氧|الأوزون"),
-    ("CO", r"(?-i:(?<![A-Za-z])CO(?![A-Za-z0-9₂]))|carbon monoxide|monoxyde de carbone"
-           r"|monóxido de carbono|一氧化碳|أول أكسيد الكربون"),
+    ("PM2.5", _PM + r"\s?(?:2[.,·]5|₂\.₅)|particules fines|partículas finas|细颗粒物"
+              r"|fine particulate|الجسيمات الدقيقة|partículas inaláveis finas"
+              r"|мелкодисперсн\w* (?:взвешенн\w* )?частиц\w*"),
+    ("PM10", _PM + r"\s?(?:10|₁₀)(?!\d)|可吸入颗粒物|particules? en suspension"
+             r"|coarse particulate|partículas inaláveis|الجسيمات العالقة|взвешенн\w* частиц\w*"),
+    ("NO2", r"(?-i:(?<![A-Za-z])[NN]\s?[OО]\s?2(?!\d)|NO₂)|nitrogen dioxide|dioxyde d['’]azote"
+            r"|dióxido de nitrógeno|dióxido de nitrogênio|dióxido de azoto|二氧化氮"
+            r"|ثاني أكسيد النيتروجين|диоксид\w* азота|двуокис\w* азота"),
+    ("SO2", r"(?-i:(?<![A-Za-z])[SС]\s?[OО]\s?2(?!\d)|SO₂)|sulph?ur dioxide|dioxyde de soufre"
+            r"|dióxido de azufre|dióxido de enxofre|二氧化硫|ثاني أكسيد الكبريت"
+            r"|диоксид\w* серы|двуокис\w* серы|сернист\w* ангидрид\w*"),
+    ("O3", r"(?-i:(?<![A-Za-z])[OО]\s?3(?!\d)|O₃)|\bozone\b|\bozono\b|\bozônio\b|臭氧|الأوزون"
+           r"|\bозон\w*"),
+    ("CO", r"(?-i:(?<![A-Za-z])(?:CO|СО)(?![A-Za-z0-9₂]))|carbon monoxide|monoxyde de carbone"
+           r"|monóxido de carbono|一氧化碳|أول أكسيد الكربون|оксид\w* углерода"
+           r"|монооксид\w* углерода|угарн\w* газ\w*"),
 ]
 _AVG_RX = [
-    ("peak_season", r"peak[- ]season|saison de pointe|temporada alta|高峰季"),
+    ("peak_season", r"peak[- ]season|saison de pointe|temporada alta|高峰季|пиков\w* сезон"),
     ("annual", r"annual|annuelle?|anual|yearly|1[- ]year|calendar year|année civile|"
-               r"año civil|年平均|年均|السنوي|سنوي"),
-    ("24-hour", r"24[- ]?(?:hours?|h\b|heures|horas)|daily|journali[eè]re|diari[oa]|"
-                r"24\s?小时|日平均|日均|24 ساعة|اليومي|يومي"),
-    ("8-hour", r"8[- ]?(?:hours?|h\b|heures|horas)|8\s?小时|8 ساعات"),
-    ("1-hour", r"(?<![0-9])1[- ]?(?:hour|h\b|heure|hora)|hourly|horaire|1\s?小时|小时平均"
-               r"|ساعة واحدة"),
-    ("10-minute", r"10[- ]?(?:minutes?|min\b|minutos)|10\s?分钟"),
+               r"año civil|ano civil|年平均|年均|السنوي|سنوي|среднегодов\w*|годов\w*"),
+    ("24-hour", r"24[- ]?(?:hours?|h\b|heures|horas|час\w*)|daily|journali[eè]re|diari[oa]|"
+                r"diária|24\s?小时|日平均|日均|24 ساعة|اليومي|يومي|среднесуточн\w*|суточн\w*"),
+    ("8-hour", r"8[- ]?(?:hours?|h\b|heures|horas|час\w*)|8\s?小时|8 ساعات"),
+    ("1-hour", r"(?<![0-9])1[- ]?(?:hour|h\b|heure|hora|час\b)|hourly|horaire|horári[oa]|"
+               r"1\s?小时|小时平均|ساعة واحدة|среднечасов\w*"),
+    ("10-minute", r"10[- ]?(?:minutes?|min\b|minutos|минут\w*)|10\s?分钟"),
 ]
-# First characters of every alternative above: a lookahead on them lets the regex engine skip
-# most positions at once (about 6x faster than trying every alternative everywhere).
-_POLL_FIRST = "(?=[pfcndsom细可二臭一اثأ])"
-_AVG_FIRST = "(?=[pstaycdjh128年日高小اسي])"
-# A number (1,234.5 / 1 234,5 / 37.5 / 37,5) then a concentration unit.
+# A number (1,234.5 / 1 234,5 / 37.5 / 37,5) then a concentration unit, possibly in the next
+# table cell ("50 | µg/m³", tab-separated cells).
 _UNIT_RX = (r"(?P<unit>[µμu]g\s?/\s?N?m\s?[³3]|microgram(?:me)?s? (?:per|par|por) "
             r"(?:cubic met(?:er|re)|mètre cube|metro cúbico)|mg\s?/\s?N?m\s?[³3]|ppb|ppm|"
+            r"мкг\s?/\s?(?:куб\.?\s?)?м\s?[³3]?|мг\s?/\s?(?:куб\.?\s?)?м\s?[³3]?|"
             r"微克\s?/\s?立方米|毫克\s?/\s?立方米|مي[كك]رو[غج]رام\s?/\s?م\s?[³3]|"
             r"مي[كك]رو[غج]رام لكل متر مكعب|مل[يل]?[غج]رام\s?/\s?م\s?[³3]|ملغ\s?/\s?م\s?[³3])")
+_CELL_GAP = r"(?:\s?\|\s?|\s*\t\s*|\s?)"
 # Numbers: "37.5", "37,5" (decimal comma), "10,000" / "10.000" / "10 000" (thousands groups
 # of exactly three digits), "0,005"; see _number().
 # (The leading "(?=\d)" lets the engine skip non-digits before trying the lookbehind.)
-_VALUE_RX = re.compile(r"(?=\d)(?<![0-9A-Za-z.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+"
-                       r"(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)\s?" + _UNIT_RX, re.IGNORECASE)
+_NUM_RX = (r"(?P<num>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)")
+_VALUE_RX = re.compile(r"(?=\d)(?<![0-9A-Za-z.,])" + _NUM_RX + _CELL_GAP + _UNIT_RX,
+                       re.IGNORECASE)
 _UNIT = re.compile(_UNIT_RX, re.IGNORECASE)
+_BARE_NUM = re.compile(r"(?=\d)(?<![0-9A-Za-zА-Яа-я.,₀-₉])" + _NUM_RX + r"(?![\d%])")
 _GROUPED = re.compile(r"^(\d{1,3})((?:[ \u00a0\u202f,.]\d{3})+)([.,]\d+)?$")
 
 
@@ -97,10 +106,12 @@ def _number(raw: str) -> float:
             return float(g.group(1) + re.sub(r"\D", "", g.group(2)) + tail)
     return float(raw.replace(",", ".").replace(" ", "").replace("\u00a0", "")
                  .replace("\u202f", ""))
-_POLL = re.compile(_POLL_FIRST + "(?:" + "|".join(
-    f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_POLLUTANT_RX)) + ")", re.IGNORECASE)
-_AVG = re.compile(_AVG_FIRST + "(?:" + "|".join(
-    f"(?P<a{i}>{rx})" for i, (_, rx) in enumerate(_AVG_RX)) + ")", re.IGNORECASE)
+
+
+_POLL = re.compile("|".join(f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_POLLUTANT_RX)),
+                   re.IGNORECASE)
+_AVG = re.compile("|".join(f"(?P<a{i}>{rx})" for i, (_, rx) in enumerate(_AVG_RX)),
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,7 @@ class Standard:
 
 def _norm_unit(u: str) -> str:
     u = u.lower().replace(" ", "")
-    if u.startswith(("mg", "毫克", "مل")):
+    if u.startswith(("mg", "毫克", "مل", "мг")):
         return "mg/m³"
     if u in ("ppb", "ppm"):
         return u
@@ -130,75 +141,131 @@ _AVG_NAMES = [n for n, _ in _AVG_RX]
 
 
 # Where a sentence ends: 。！？； or . ! ? ; before a space or line end (not "PM2.5", "37.5").
-# (One leading character class, so the regex engine scans for it in C: 4x faster than the
-# equivalent "[。！？；؟]|[.!?;](?=\s|$)".)
 _SENTENCE_END = re.compile(r"[.!?;。！？；؟](?:(?<=[。！？；؟])|(?=\s|$))")
+#: How far back (characters) a heading's pollutant or averaging time reaches.
+HEADING_REACH = 800
 
 
-def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None = None
-                      ) -> list[Standard]:
-    """Every value+unit tied to the nearest pollutant named before it in the same sentence.
+def _heading_lines(text: str, lo: int, hi: int):
+    """(start, end) of heading-like lines in text[lo:hi]: short lines that do not end a
+    sentence ("Article 3 - Fine particulate matter (PM2.5)", "PM10:"), or table header rows."""
+    pos = lo
+    for line in text[lo:hi].split("\n"):
+        s = line.strip()
+        if s and (len(s) <= 120 and not re.search(r"[.;。；!?]$", s) or " | " in s):
+            yield pos, pos + len(line)
+        pos += len(line) + 1
 
-    Sentences are found here from punctuation (not taken from the reader's passages), so a
-    sentence about PM10 never lends its pollutant to the next one, whatever the reader's
-    segmentation. A value's averaging time is the last one named before it in its clause
-    (from the previous value or sentence start), else the first one named after it (up to the
-    next value or sentence end): "annual limit of 40", "40 as a 1-hour mean".
-    Values with no pollutant within ``max_gap`` characters before them are dropped; with
-    ``context``, only sentences matching it count ("limit", "norme", "标准" …).
+
+def _last(rx: re.Pattern, names: list, text: str, lo: int, hi: int):
+    last = None
+    for m in rx.finditer(text, lo, hi):
+        last = m
+    return (names[int(last.lastgroup[1:])], last.start()) if last else None
+
+
+def _first(rx: re.Pattern, names: list, text: str, lo: int, hi: int):
+    m = rx.search(text, lo, hi)
+    return (names[int(m.lastgroup[1:])], m.start()) if m else None
+
+
+def _from_headings(rx, names, text: str, lo: int, hi: int):
+    found = None
+    for a, b in _heading_lines(text, lo, hi):
+        hit = _last(rx, names, text, a, b)
+        if hit:
+            found = hit
+    return found
+
+
+def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None = None,
+                      document_context: bool = False) -> list[Standard]:
+    """Every value+unit tied to a pollutant and an averaging time, read from the structure.
+
+    * The pollutant is the nearest one named before the value in its sentence; else the
+      first one after it in the sentence ("25 µg/m³ for PM2.5"); else the last one named in a
+      heading line or table header before it (``HEADING_REACH``), so "Article 3 - Fine
+      particulate matter (PM2.5)" gives its pollutant to the values in the paragraphs
+      below. A previous *sentence* never lends its pollutant.
+    * The averaging time is the last one named before the value in its clause (from the
+      previous value or the sentence start), else the first one after it (up to the next
+      value or sentence end), else the last one in a heading/table header before it.
+    * Value and unit may sit in neighbouring table cells ("50 | µg/m³"); in a table whose
+      header row carries the unit ("Limit value (µg/m³)"), bare numbers in the rows below
+      take that unit.
+    * With ``context`` (legal-status words: "limit value", "maximum permissible level",
+      "valeur limite", "norma", "限值", "الحد الأقصى المسموح", "ПДК" …), a value counts only
+      when a context word occurs in its sentence or in the ``HEADING_REACH`` characters
+      before it, or when ``document_context`` is True (the document as a whole is a legal
+      standard: a context word in its title or first paragraphs).
     """
     if _UNIT.search(text) is None:  # no unit anywhere (most documents): no value either
         return []
-    vals = list(_VALUE_RX.finditer(text))
-    if not vals:
-        return []
-    vstart = np.asarray([m.start() for m in vals], dtype=np.int64)
-    vend = np.asarray([m.end() for m in vals], dtype=np.int64)
-    breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
-    # sentence of each value: from the last break at/before it to the next break
-    sent = np.searchsorted(breaks, vstart, side="right")
-    padded = np.r_[0, breaks, len(text)]
-    s_lo, s_hi = padded[sent], padded[sent + 1]
-    # only the sentences holding a value (and, with context, normative ones) are scanned
-    # (flat lists filled in one loop, made arrays once: per-sentence arrays cost more than
-    # the scanning itself)
-    ps, pk, as_, ak, skipped = [], [], [], [], []
-    bounds = padded.tolist()
-    for u in np.unique(sent).tolist():
-        a, b = bounds[u], bounds[u + 1]
-        if context is not None and context.search(text, a, b) is None:
-            skipped.append(u)
-            continue
-        for m in _POLL.finditer(text, a, b):
-            ps.append(m.start())
-            pk.append(_POLL_NAMES[int(m.lastgroup[1:])])
-        for m in _AVG.finditer(text, a, b):
-            as_.append(m.start())
-            ak.append(_AVG_NAMES[int(m.lastgroup[1:])])
-    keep = ~np.isin(sent, skipped)
-    if not keep.any():
-        return []
-    ps, as_ = np.asarray(ps, dtype=np.int64), np.asarray(as_, dtype=np.int64)
-    same_prev = np.r_[False, sent[1:] == sent[:-1]]
-    same_next = np.r_[sent[:-1] == sent[1:], False]
-    lo = np.where(same_prev, np.r_[0, vend[:-1]], s_lo)
-    hi = np.where(same_next, np.r_[vstart[1:], 0], s_hi)
-    idx = np.searchsorted(ps, vstart, side="right") - 1  # nearest pollutant at/before value
-    before = np.searchsorted(as_, vstart, side="right") - 1  # last averaging before value
-    after = np.searchsorted(as_, vend, side="left")  # first averaging after value
+    import bisect
+
+    breaks = [m.end() for m in _SENTENCE_END.finditer(text)]
+    found: list[tuple[int, int, float, str]] = []  # start, end, value, unit
+    for m in _VALUE_RX.finditer(text):
+        found.append((m.start(), m.end(), _number(m.group("num")), _norm_unit(m.group("unit"))))
+    found += _header_unit_values(text, {s for s, *_ in found})
+    found.sort()
     out = []
-    for j, m in enumerate(vals):
-        i = idx[j]
-        if not keep[j] or i < 0 or ps[i] < s_lo[j] or vstart[j] - ps[i] > max_gap:
-            continue  # not normative, or no pollutant named earlier in the same sentence
-        avg = ""
-        if before[j] >= 0 and as_[before[j]] >= lo[j]:
-            avg = ak[before[j]]
-        elif after[j] < len(as_) and as_[after[j]] < hi[j]:
-            avg = ak[after[j]]
-        num = _number(m.group("num"))
-        out.append(Standard(pk[i], avg, num, _norm_unit(m.group("unit")), m.start(), m.end(),
-                            int(ps[i])))
+    n = len(found)
+    for j, (vs, ve, num, unit) in enumerate(found):
+        k = bisect.bisect_right(breaks, vs)
+        s_lo = breaks[k - 1] if k else 0
+        s_hi = breaks[k] if k < len(breaks) else len(text)
+        lo = max(s_lo, found[j - 1][1]) if j and found[j - 1][1] <= vs else s_lo
+        hi = min(s_hi, found[j + 1][0]) if j + 1 < n and found[j + 1][0] >= ve else s_hi
+        reach = max(0, vs - HEADING_REACH)
+        if context is not None and not document_context and \
+                context.search(text, reach, s_hi) is None:
+            continue
+        # the line the value is on: a table row's pollutant is in the row
+        line_lo = text.rfind("\n", 0, vs) + 1
+        poll = (_last(_POLL, _POLL_NAMES, text, max(s_lo, vs - max_gap, line_lo
+                                                    if " | " in text[line_lo:vs] else 0), vs)
+                or _first(_POLL, _POLL_NAMES, text, ve, hi)
+                or _from_headings(_POLL, _POLL_NAMES, text, reach, s_lo))
+        if poll is None:
+            continue
+        avg = (_last(_AVG, _AVG_NAMES, text, lo, vs)
+               or _first(_AVG, _AVG_NAMES, text, ve, hi)
+               or _from_headings(_AVG, _AVG_NAMES, text, reach, min(s_lo, vs)))
+        out.append(Standard(poll[0], avg[0] if avg else "", num, unit, vs, ve, poll[1]))
+    return out
+
+
+def _header_unit_values(text: str, taken: set) -> list[tuple[int, int, float, str]]:
+    """Bare numbers in table rows under a header that carries the unit.
+
+    A header is a line with a unit but no number before it ("Pollutant | Averaging time |
+    Limit value (µg/m³)"); it applies to the following non-blank lines of its block. In a
+    row, numbers that are part of the pollutant (PM10) or averaging time (24 hours) are not
+    values; rows without a pollutant name are skipped (they are not standards)."""
+    out = []
+    unit = None
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            unit = None  # a blank line ends the table
+            continue
+        um = _UNIT.search(line)
+        if um and not _VALUE_RX.search(line):
+            unit = _norm_unit(um.group("unit"))
+            continue
+        if unit is None or um:
+            continue
+        skip = [(m.start(), m.end()) for m in _POLL.finditer(line)]
+        if not skip:
+            continue
+        skip += [(m.start(), m.end()) for m in _AVG.finditer(line)]
+        for m in _BARE_NUM.finditer(line):
+            if any(a <= m.start() < b for a, b in skip) or start + m.start() in taken:
+                continue
+            out.append((start + m.start(), start + m.end(), _number(m.group("num")), unit))
     return out
 
 

@@ -7,8 +7,10 @@ indicator count. Loading checks everything once and reports *all* problems at on
 the line and key path where it is (PyYAML composed nodes carry ``start_mark``).
 
 Rules are referred to by name and version, e.g. ``"rbm.level.count.v1"``, and looked up in
-:data:`registry` (the idea of spaCy's ``registry`` / catalogue): a rubric never carries code,
-and a rule that changes behaviour gets a new version instead of changing silently.
+:data:`rbm_surveys.docs.registry.registry` (the idea of spaCy's ``registry`` /
+``registrations.py``): a rubric never carries code, and a rule that changes behaviour gets a
+new version instead of changing silently. This module imports the registry; the registry
+imports the rule functions (:mod:`.rules`); neither imports this module or the scorer.
 
 This module knows nothing about matching text; spaCy is used here only to check that token
 patterns are valid when the rubric is loaded (``Matcher.add`` raises on a bad pattern).
@@ -21,11 +23,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from rbm_surveys.errors import RubricError, UsageError
+from rbm_surveys.docs.registry import registry
+from rbm_surveys.errors import RubricError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,52 +55,6 @@ RUBRIC_PATH_ENV = "RBM_RUBRIC_PATH"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _LANG = re.compile(r"^[a-z]{2}$")
-
-
-# --------------------------------------------------------------------------- registry
-@dataclass(frozen=True)
-class _Registered:
-    func: Callable[..., Any]
-    params: dict[str, tuple[type | tuple[type, ...], Any]]  # name -> (types, default)
-
-
-class Registry:
-    """Named, versioned functions looked up from rubric data.
-
-    ``kind`` is ``"level"`` (evidence -> level per criterion) or ``"aggregate"`` (levels ->
-    document score and band). Each function declares its parameters with types and defaults,
-    so a rubric's ``params`` are checked at load time against the function they feed.
-    """
-
-    def __init__(self) -> None:
-        self._funcs: dict[str, dict[str, _Registered]] = {"level": {}, "aggregate": {}}
-
-    def register(self, kind: str, name: str, **params: tuple[Any, Any]):
-        def deco(func):
-            self._funcs[kind][name] = _Registered(func, params)
-            return func
-
-        return deco
-
-    def get(self, kind: str, name: str) -> _Registered:
-        _ensure_builtin_rules()
-        try:
-            return self._funcs[kind][name]
-        except KeyError:
-            raise UsageError(f"no {kind} rule named {name!r}",
-                             hint=f"available: {', '.join(self.names(kind))}") from None
-
-    def names(self, kind: str) -> list[str]:
-        _ensure_builtin_rules()
-        return sorted(self._funcs[kind])
-
-
-registry = Registry()
-
-
-def _ensure_builtin_rules() -> None:
-    # The built-in rules live in scoring.py (they compute); importing it registers them.
-    import rbm_surveys.docs.scoring  # noqa: F401
 
 
 # --------------------------------------------------------------------------- objects
@@ -344,7 +301,7 @@ def _language_rules(p: _Problems, value: Any, path: tuple, lang: str, crit: str
     if raw_patterns:
         from spacy.matcher import Matcher
 
-        from rbm_surveys.docs.evidence import blank
+        from rbm_surveys.docs.nlp import blank
 
         vocab = blank(lang).vocab
         for i, pat in enumerate(raw_patterns):

@@ -30,7 +30,9 @@ import pandas as pd
 
 from rbm_surveys.docs.document import Document
 from rbm_surveys.docs.evidence import EVIDENCE_COLUMNS
-from rbm_surveys.docs.rubric import Rubric, registry
+from rbm_surveys.docs.registry import registry
+from rbm_surveys.docs.rubric import Rubric
+from rbm_surveys.docs.scope import FLAGS
 from rbm_surveys.errors import UsageError
 
 __all__ = ["DocumentScore", "score_document", "VERDICT_COLUMNS"]
@@ -42,122 +44,7 @@ VERDICT_COLUMNS = ["document", "document_sha256", "rubric", "rubric_version", "r
                    "unverified", "value", "unit", "band"]
 
 
-# --------------------------------------------------------------------------- level rules
-# A level rule takes the per-criterion evidence statistics (dict of equal-length arrays, one
-# entry per criterion: criterion, n_evidence, n_rules, n_vetoed, pages, kinds) and the
-# candidate evidence (numpy columns, see evidence.EVIDENCE_COLUMNS), and returns a dict of
-# arrays: level, reason and (for quantities) value, unit, band.
-
-@registry.register("level", "rbm.level.count.v1",
-                   present_min=(int, 2), partial_min=(int, 1), present_rules_min=(int, 1),
-                   strong=(list, []), or_distinct_rules=(int, 0))
-def level_count_v1(stats: dict, evidence: dict, *, present_min: int,
-                   partial_min: int, present_rules_min: int, strong: list,
-                   or_distinct_rules: int) -> dict:
-    """Count distinct supporting passages: >= present_min (from >= present_rules_min distinct
-    rules) -> present; >= partial_min -> partial; else absent. Also present: one unvetoed
-    match of a rule kind listed in ``strong`` ("cooccur", "patterns", "phrases"), or matches
-    of >= ``or_distinct_rules`` different rules (0 = off), even within one passage."""
-    n, r = stats["n_evidence"], stats["n_rules"]
-    has_strong = np.zeros(len(stats["criterion"]), dtype=bool)
-    if strong:
-        kinds = [k.split(";") for k in stats["kinds"]]
-        has_strong = np.asarray([bool(set(ks) & set(strong)) for ks in kinds], dtype=bool)
-    present = ((n >= present_min) & (r >= present_rules_min)) | has_strong
-    if or_distinct_rules > 0:
-        present |= r >= or_distinct_rules
-    partial = ~present & (n >= partial_min)
-    level = np.select([present, partial], ["present", "partial"], "absent")
-    reason = np.where(
-        n > 0,
-        [f"{k} passage(s) matched by {j} rule(s)"
-         + ("; a strong rule (" + "/".join(strong) + ") matched" if s else
-            f"; present needs {present_min} passage(s) from {present_rules_min} rule(s)"
-            + (f" or {or_distinct_rules} different rules" if or_distinct_rules else ""))
-         for k, j, s in zip(n, r, has_strong)],
-        "no passage matched the criterion's evidence rules")
-    return {"level": level, "reason": reason}
-
-
-@registry.register("level", "rbm.level.quantity_band.v1",
-                   pick=(str, "least_stringent"), above_targets=(str, "absent"))
-def level_quantity_band_v1(stats: dict, evidence: dict, *, pick: str,
-                           above_targets: str) -> dict:
-    """A numeric standard at or below the AQG level -> present; within an interim target ->
-    partial; above every target -> ``above_targets`` (absent by default); none -> absent.
-
-    Several standards for one pollutant and averaging time (e.g. staged targets): ``pick``
-    "least_stringent" (default: the binding one today, never overstates) or
-    "most_stringent"."""
-    if pick not in ("least_stringent", "most_stringent"):
-        raise UsageError(f"pick must be least_stringent or most_stringent, not {pick!r}")
-    crit = evidence["criterion"]
-    vtu = evidence["value_in_table_unit"]
-    usable = (evidence["rule"] == "quantity") & ~evidence["vetoed"] & ~np.isnan(vtu)
-    k = len(stats["criterion"])
-    level = np.full(k, "absent", dtype=object)
-    reason = np.full(k, "no numeric standard for this pollutant and averaging time",
-                     dtype=object)
-    val, unit, band = np.full(k, np.nan), np.full(k, "", object), np.full(k, "", object)
-    for i, cid in enumerate(stats["criterion"]):  # a dozen criteria, not rows
-        idx = np.flatnonzero(usable & (crit == cid))
-        if not len(idx):
-            continue
-        # candidates are in text order, so ties keep the first one written
-        j = idx[np.argmax(vtu[idx]) if pick == "least_stringent" else np.argmin(vtu[idx])]
-        rank = int(evidence["band_rank"][j])
-        level[i] = ("present" if rank == 0 else "partial" if rank >= 1
-                    else above_targets if rank == -1 else "absent")
-        val[i], unit[i], band[i] = vtu[j], evidence["table_unit"][j], evidence["band"][j]
-        more = f"of {len(idx)} found; " if len(idx) > 1 else ""
-        where = (f"is above every target ({band[i]})" if rank == -1
-                 else f"is in band {band[i]}")
-        reason[i] = f"standard {val[i]:g} {unit[i]} ({more}{pick.replace('_', ' ')}) {where}"
-    return {"level": level, "reason": reason, "value": val, "unit": unit, "band": band}
-
-
 _KIND = re.compile(r"^[a-z]{2}\.|^negative\.|\[\d+\]$")
-
-
-# --------------------------------------------------------------------------- aggregation
-def _band(score: float, bands: list) -> Any:
-    for b in sorted(bands, key=lambda b: -float(b["min"])):
-        if score >= float(b["min"]):
-            return b["band"]
-    return ""
-
-
-@registry.register("aggregate", "rbm.aggregate.count.v1",
-                   partial_weight=((int, float), 0.0), use_weights=(bool, False),
-                   bands=(list, []))
-def aggregate_count_v1(verdicts: pd.DataFrame, weights: np.ndarray, *, partial_weight: float,
-                       use_weights: bool, bands: list) -> dict[str, Any]:
-    """Score = number of criteria present (+ partial_weight per partial), optionally weighted.
-    ``score_high`` counts every not_determinable criterion as present (what it could reach)."""
-    w = weights if use_weights else np.ones(len(verdicts))
-    lv = verdicts["level"].to_numpy()
-    pts = np.select([lv == "present", lv == "partial"], [1.0, float(partial_weight)], 0.0)
-    score = float((pts * w).sum())
-    high = score + float(w[lv == "not_determinable"].sum())
-    return {"score": round(score, 6), "score_max": float(w[lv != "not_applicable"].sum()),
-            "score_high": round(high, 6), "band": _band(score, bands),
-            "band_high": _band(high, bands)}
-
-
-@registry.register("aggregate", "rbm.aggregate.share.v1",
-                   partial_weight=((int, float), 0.5), bands=(list, []))
-def aggregate_share_v1(verdicts: pd.DataFrame, weights: np.ndarray, *, partial_weight: float,
-                       bands: list) -> dict[str, Any]:
-    """Score = weighted share (0–1) of points over applicable criteria (present 1, partial
-    ``partial_weight``); not_determinable counts as 0 in ``score`` and 1 in ``score_high``."""
-    lv = verdicts["level"].to_numpy()
-    app = lv != "not_applicable"
-    denom = float(weights[app].sum()) or 1.0
-    pts = np.select([lv == "present", lv == "partial"], [1.0, float(partial_weight)], 0.0)
-    score = float((pts * weights).sum()) / denom
-    high = score + float(weights[lv == "not_determinable"].sum()) / denom
-    return {"score": round(score, 6), "score_max": 1.0, "score_high": round(high, 6),
-            "band": _band(score, bands), "band_high": _band(high, bands)}
 
 
 # --------------------------------------------------------------------------- scoring
@@ -263,6 +150,11 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
 
     unreadable = document.unreadable_pages
     ur_text = (f"pages {', '.join(map(str, unreadable))} unreadable" if unreadable else "")
+    if cand.uncovered_share >= UNCOVERED_MIN:  # text in a language without rules
+        more = (f"{cand.uncovered_share:.0%} of the text in {', '.join(cand.uncovered_languages)}"
+                " (no rules)")
+        ur_text = f"{ur_text}; {more}" if ur_text else more
+        unreadable = unreadable or (0,)
     applicable = np.asarray([cand.applicable[c] for c in ids])
     # overrides, in the order of the module docstring's steps 4, 2, 1 (last one wins):
     # absence is not claimed when part of the document could not be read
@@ -311,6 +203,12 @@ def score_document(document: Document, rubric: Rubric, *, ranker=None) -> Docume
     summary = _summary(document, rubric, verdicts, cand)
     return DocumentScore(verdicts, evidence, summary)
 
+
+#: Share of a document (pages, or characters in languages without rules) that cannot be
+#: determined from which the document gets no band (LEVELS.md: "too much undeterminable").
+UNDETERMINABLE_SHARE = 1 / 3
+#: Share of the text in languages without rules from which absence is not claimed.
+UNCOVERED_MIN = 0.05
 
 _STR = pd.StringDtype(na_value=np.nan)  # pandas' default "str" dtype
 
@@ -362,14 +260,24 @@ def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: 
     articles = {p: _ARTICLE.findall(p) for p in set(c["passage"])}
     sha, rid, version = document.sha256, rubric.id, rubric.version
     # one dict per row, built from zipped column lists (no per-row indexing)
+    if document.blocks:  # the language each passage was read in
+        bstart = np.asarray([a for a, _, _ in document.blocks], np.int64)
+        blang = [code for _, _, code in document.blocks]
+        at = np.clip(np.searchsorted(bstart, np.asarray(c["start"], np.int64), "right") - 1,
+                     0, len(blang) - 1)
+        langs = [blang[i] for i in at.tolist()]
+    else:
+        langs = [language] * len(c["start"])
     recs = [{"document_sha256": sha, "rubric": rid, "rubric_version": version,
-             "criterion": crit, "rule": rule, "language": language, "page": page,
+             "criterion": crit, "rule": rule, "language": lang, "page": page,
              "start": a, "end": b, "text": text[a:b], "passage": passage,
              "passage_start": ps, "passage_end": pe, "articles": articles[passage],
-             "vetoed": vetoed, "veto_term": veto}
-            for crit, rule, page, a, b, passage, ps, pe, vetoed, veto in zip(
-                c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],
-                c["passage_start"], c["passage_end"], c["vetoed"], c["veto_term"])]
+             "vetoed": vetoed, "veto_term": veto, "veto_reason": why,
+             "cues": [f for f, on in zip(FLAGS, flags) if on]}
+            for lang, crit, rule, page, a, b, passage, ps, pe, vetoed, veto, why, *flags in zip(
+                langs, c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],
+                c["passage_start"], c["passage_end"], c["vetoed"], c["veto_term"],
+                c["veto_reason"], *(c[f] for f in FLAGS))]
     quantity = ("pollutant", "averaging", "value", "unit", "value_in_table_unit", "table_unit",
                 "band")
     for i, rec in enumerate(recs):
@@ -400,6 +308,20 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         passed: bool | None = True if lo_ok else (False if not hi_ok else None)
     except (TypeError, ValueError):
         passed = None
+    # too much undeterminable text: no band (a band from a third of a document misleads)
+    pages = document.pages
+    bad_pages = len(document.unreadable_pages)
+    uncovered = float(getattr(cand, "uncovered_share", 0.0) or 0.0)
+    withheld = ""
+    if not cand.language_covered:
+        withheld = f"language {cand.language!r} has no rules in this rubric"
+    elif pages and bad_pages / len(pages) >= UNDETERMINABLE_SHARE:
+        withheld = f"{bad_pages} of {len(pages)} page(s) cannot be read"
+    elif uncovered >= UNDETERMINABLE_SHARE:
+        withheld = f"{uncovered:.0%} of the text is in languages without rules"
+    if withheld:
+        agg = dict(agg, band="", band_high="")
+        passed = None
     counts = Counter(verdicts["level"].tolist())
     quantity_ids = {c.id for c in rubric.criteria if c.quantity}
     unver = list(rubric.unverified) + [f"criterion {c.id}: {c.unverified}"
@@ -410,7 +332,7 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         "edition": rubric.edition, "language": cand.language,
         "language_covered": cand.language_covered,
         "score": agg["score"], "score_max": agg["score_max"], "score_high": agg["score_high"],
-        "band": agg["band"], "band_high": agg["band_high"],
+        "band": agg["band"], "band_high": agg["band_high"], "band_withheld": withheld,
         "indicator": ind.get("label", ""), "threshold": thr, "threshold_on": on,
         # None: the not_determinable criteria could move the result across the threshold
         "indicator_pass": passed,

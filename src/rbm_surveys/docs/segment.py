@@ -118,7 +118,7 @@ def _cut(text: str, start: int, end: int):
 
 def _tokenizer_language(language: str) -> str:
     """The code whose blank tokenizer reads ``language`` (``xx`` when spaCy has none)."""
-    from rbm_surveys.docs.evidence import blank
+    from rbm_surveys.docs.nlp import blank
 
     try:
         blank(language)

@@ -20,13 +20,15 @@ import pandas as pd
 
 from rbm_surveys.report.safe import safe_cell
 
-__all__ = ["write_indicator_workbook", "TABLE_COLUMNS"]
+__all__ = ["write_indicator_workbook", "TABLE_COLUMNS", "NOTE_SHEET_COLUMNS"]
 
 #: (result column, header, number format, width)
 TABLE_COLUMNS = [
     ("disaggregation", "Disaggregation", None, 18),
     ("level", "Group", None, 20),
+    ("level_label", "Group (label)", None, 28),
     ("category", "Answer", None, 18),
+    ("category_label", "Answer (label)", None, 26),
     ("estimate", "Estimate", "0.0%", 10),
     ("ci_low", "95% CI low", "0.0%", 11),
     ("ci_high", "95% CI high", "0.0%", 11),
@@ -39,7 +41,11 @@ TABLE_COLUMNS = [
     ("n_dropped", "Left out (DK/refused/NA)", "#,##0", 14),
     ("ci_method", "CI method", None, 14),
     ("flag", "Flag", None, 34),
+    ("notes", "Notes", None, 50),
 ]
+#: (note column, header, width) of the "Data notes" sheet
+NOTE_SHEET_COLUMNS = [("module", "Module", 14), ("stage", "Stage", 26), ("table", "Table", 14),
+                      ("rows", "Rows", 8), ("note", "Note", 110)]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -67,8 +73,12 @@ def _cell(value: Any) -> Any:
 
 def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: list = (),
                              sources: list = (), weighting: dict | None = None,
-                             reporting: Any = None) -> Path:
-    """Write the workbook and return its path."""
+                             reporting: Any = None, notes: pd.DataFrame | None = None) -> Path:
+    """Write the workbook atomically and return its path.
+
+    ``notes`` (``module, stage, table, rows, note``): the run's data notes, written as the
+    "Data notes" sheet right after the summary (rows excluded and why, respondents outside
+    the universe, ingestion warnings)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -87,13 +97,26 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
     overall = results[results["disaggregation"] == "all"]
     cols = [("module", "Module", None, 14), ("indicator", "Indicator", None, 26),
             ("title", "Title", None, 60), ("category", "Answer", None, 16),
+            ("category_label", "Answer (label)", None, 22),
             ("estimate", "Estimate", "0.0%", 10), ("ci_low", "95% CI low", "0.0%", 11),
             ("ci_high", "95% CI high", "0.0%", 11), ("n", "Respondents (n)", "#,##0", 12),
             ("flag", "Flag", None, 30), ("missing_rule", "Denominator rule", None, 60)]
     ws.append([safe_cell(h) for _, h, _, _ in cols])
-    for row in overall[[c for c, *_ in cols]].itertuples(index=False):
+    for row in overall.reindex(columns=[c for c, *_ in cols]).itertuples(index=False):
         ws.append([_cell(v) for v in row])
     _format_table(ws, cols, header_row=1, first=2, last=ws.max_row, bold=bold, fill=head_fill)
+    ws.freeze_panes = "A2"
+
+    # -- data notes -----------------------------------------------------------------------
+    ws = wb.create_sheet(_sheet_name("Data notes", used))
+    ws.append([safe_cell(h) for _, h, _ in NOTE_SHEET_COLUMNS])
+    if notes is not None and len(notes):
+        for row in notes[[c for c, _, _ in NOTE_SHEET_COLUMNS]].itertuples(index=False):
+            ws.append([_cell(v) for v in row])
+    else:
+        ws.append([None, None, None, None, safe_cell("no rows were excluded; no warnings")])
+    _format_table(ws, [(None, h, None, w) for _, h, w in NOTE_SHEET_COLUMNS], header_row=1,
+                  first=2, last=ws.max_row, bold=bold, fill=head_fill)
     ws.freeze_panes = "A2"
 
     # -- one sheet per indicator ----------------------------------------------------------
@@ -119,7 +142,9 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
             c = ws.cell(row=i, column=2, value=_cell(v))
             c.alignment = Alignment(wrap_text=False, vertical="top")
         header_row = 3 + len(notes) + 1
-        show = [c for c in TABLE_COLUMNS if c[0] != "category" or block["category"].notna().any()]
+        has_cat = block["category"].notna().any()
+        show = [c for c in TABLE_COLUMNS if c[0] in block
+                and (c[0] not in ("category", "category_label") or has_cat)]
         for j, (_, h, _, _) in enumerate(show, start=1):
             ws.cell(row=header_row, column=j, value=safe_cell(h))
         values = block[[c for c, *_ in show]].itertuples(index=False)
@@ -167,7 +192,7 @@ def write_indicator_workbook(results: pd.DataFrame, path: str | Path, *, specs: 
         ws.freeze_panes = "A2"
     from rbm_surveys.files import save_workbook
 
-    return save_workbook(wb, Path(path))
+    return save_workbook(wb, path)
 
 
 def _rules_text(rules: Any) -> str:

@@ -179,7 +179,8 @@ def agreement(decisions: pd.DataFrame, final: pd.DataFrame | None = None, *, n_b
     ``changed_share``. ``n_boot=0`` gives point estimates only.
     """
     codes = _codes(decisions)
-    rows = _table(codes, "reviewers", n_boot, seed, by_scope) if len(codes) else []
+    two = len(codes) and codes["reviewer"].nunique() >= 2  # one reviewer: nothing to compare
+    rows = _table(codes, "reviewers", n_boot, seed, by_scope) if two else []
     if final is not None:
         engine = _engine_codes(final)
         if len(engine):
@@ -190,7 +191,7 @@ def agreement(decisions: pd.DataFrame, final: pd.DataFrame | None = None, *, n_b
                 eng.append(changed)
             rows += eng
     out = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
-    if len(codes):  # the point estimate must equal the reference implementation
+    if two:  # the point estimate must equal the reference implementation
         _check_alpha(codes, out)
     return out
 

@@ -33,7 +33,7 @@ _LEDGER_FIELDS = ["document", "document_sha256", "rubric", "rubric_version", "cr
                   "workbook_sha256", "row"]
 _FINAL_FIELDS = ["document", "document_sha256", "rubric", "rubric_version", "criterion",
                  "proposed_level", "final_level", "status", "reviewers", "levels_chosen",
-                 "comments", "adjudicator"]
+                 "comments", "adjudicator", "review_state"]
 
 
 @dataclass
@@ -60,15 +60,17 @@ class ImportResult:
     def summary(self) -> str:
         """What was imported, the final statuses, the engine check and agreement, as text."""
         d, f = self.decisions, self.final
-        counts = f["status"].value_counts().to_dict()
+        counts = f["review_state"].value_counts().to_dict()
         done = f[f["status"].isin(("reviewed", "adjudicated"))]
         lines = [f"{int((d['decision'] != 'pending').sum())} decisions from "
                  f"{d['reviewer'].nunique()} reviewer(s); final: {counts}",
                  f"engine proposals changed by review: {int(done['changed'].sum())} of "
                  f"{len(done)} reviewed final levels"]
+        if d["reviewer"].nunique() < 2:
+            lines.append("  (agreement between reviewers needs two or more reviewers)")
         a = self.agreement[self.agreement["scope"] == "all"]
         for r in a.itertuples(index=False):
-            ci = ("" if pd.isna(r.ci_low) else
+            ci = (f"  (no interval: {r.n_documents} document(s))" if pd.isna(r.ci_low) else
                   f"  95% CI [{r.ci_low:.2f}, {r.ci_high:.2f}] ({r.n_boot} bootstrap replicates "
                   f"over {r.n_documents} documents)")
             lines.append(f"  {r.comparison:<16} {r.metric:<27} {r.value:6.3f}{ci}")
@@ -122,7 +124,7 @@ def import_reviews(verdicts: pd.DataFrame, workbooks: Sequence[str | Path], ledg
                                ("review.final", final, _FINAL_FIELDS)):
         if table is None:
             continue
-        rows = table if event != "review.final" else table[table["status"] != "unreviewed"]
+        rows = table if event != "review.final" else table[table["review_state"] != "pending"]
         if "decision" in rows:
             rows = rows[rows["decision"] != "pending"]
         for rec in decisions_to_records(rows[cols]):

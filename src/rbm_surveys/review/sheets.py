@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from rbm_surveys.errors import DataError, FileFormatError, InputError
+from rbm_surveys.errors import DataError, FileFormatError, InputError, RbmError
 from rbm_surveys.provenance import sha256_file
 from rbm_surveys.report.safe import FORMULA_PREFIXES, safe_cell
 
@@ -244,6 +244,12 @@ def workbook_meta(path: str | Path) -> dict[str, Any]:
                                   hint="fill in the workbook written by `rbm review export`")
         return {row[0]: unguard(row[1]) for row in wb["_meta"].iter_rows(values_only=True)
                 if row and row[0]}
+    except RbmError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - broken sheet XML, as in read_review_workbook
+        raise FileFormatError(f"the _meta sheet cannot be read ({type(exc).__name__}: {exc})",
+                              file=str(path), sheet="_meta",
+                              hint="open it in Excel and save it again as .xlsx") from None
     finally:
         wb.close()
 
@@ -279,6 +285,13 @@ def read_review_workbook(path: str | Path) -> pd.DataFrame:
             raise FileFormatError(f"review workbook schema {meta.get('schema')!r} is not "
                                   f"{SCHEMA!r}", file=str(path), sheet="_meta")
         rows = list(wb["Verdicts"].iter_rows(values_only=True))
+    except RbmError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl parses sheet XML while iterating:
+        # ParseError, XMLSyntaxError, TypeError/KeyError/ValueError on mangled attributes
+        raise FileFormatError(f"a sheet cannot be read ({type(exc).__name__}: {exc})",
+                              file=str(path),
+                              hint="open it in Excel and save it again as .xlsx") from None
     finally:
         wb.close()
     header = [str(h) if h is not None else "" for h in rows[0]] if rows else []
@@ -368,7 +381,7 @@ def check_against_verdicts(decisions: pd.DataFrame, verdicts: pd.DataFrame) -> N
     key = ["document_sha256", "rubric", "criterion"]
     v = verdicts[key + ["level"]].astype(str).drop_duplicates(key)
     problems = []
-    for (book, reviewer), d in decisions.groupby(["workbook", "reviewer"], sort=False):
+    for (book, _reviewer), d in decisions.groupby(["workbook", "reviewer"], sort=False):
         m = d.merge(v, on=key, how="outer", indicator=True)
         name = Path(str(book)).name
         for r in m[m["_merge"] == "left_only"].itertuples(index=False):

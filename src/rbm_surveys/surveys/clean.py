@@ -32,6 +32,7 @@ import pandas as pd
 
 from rbm_surveys.errors import ConfigError, DataError, UsageError
 from rbm_surveys.surveys.data import LogEntry, SurveyData
+from rbm_surveys.surveys.io.frames import choice_tokens
 
 __all__ = [
     "DEFAULT_MISSING_CODES",
@@ -77,7 +78,8 @@ LOG_COLUMNS = ["step", "table", "rows_before", "rows_after", "detail"]
 ID_COLUMNS = ("_uuid", "meta/instanceID", "meta-instanceID", "instanceID", "KEY", "__id")
 _TIME_COLUMNS = ("_submission_time", "SubmissionDate", "__system/submissionDate")
 _STATUS_COLUMNS = ("_validation_status",)
-_REVIEW_COLUMNS = ("ReviewState", "__system/reviewState", "reviewState")
+_REVIEW_COLUMNS = ("ReviewState", "__system/reviewState", "reviewState",
+                   "review_status")  # the last: SurveyCTO (APPROVED / REJECTED / NONE)
 #: ODK Central review states (central-backend lib/constants.js; blank = received)
 _REVIEW_STATES = ("received", "hasIssues", "edited", "approved", "rejected")
 #: Structural columns: never answers, never cleaned.
@@ -978,7 +980,6 @@ def expand_select_multiple(data: SurveyData, codebook: Any = None) -> SurveyData
                 continue
             text = _as_code_strings(df[question])
             text = text.mask(text.str.strip().eq("").fillna(False))
-            tokens = text.str.split()
             missing = [c for c in names if f"{question}/{c}" not in df]
             if missing:
                 answered = text.notna()
@@ -994,8 +995,9 @@ def expand_select_multiple(data: SurveyData, codebook: Any = None) -> SurveyData
                 new_df = pd.concat([new_df, pd.DataFrame(new_cols, index=df.index)], axis=1)
                 new_df = new_df[cols[:pos] + list(new_cols) + cols[pos:]]
                 added[question] = missing
-            flat = tokens.explode().dropna()
-            unknown = flat[~flat.isin(names)]
+            rows, chosen = choice_tokens(text)
+            out = ~pd.Series(chosen, dtype=object).isin(names).to_numpy()
+            unknown = pd.Series(chosen[out], index=df.index[rows[out]], dtype=object)
             if len(unknown):
                 frames.append(pd.DataFrame({"table": name,
                                             "row": _row_numbers(df).loc[unknown.index],

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rbm_surveys.surveys._core import PsuLayout, derive_with_columns
 from rbm_surveys.surveys._verbs import DesignVerbs
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
@@ -67,6 +68,16 @@ class SurveyDesign(DesignVerbs):
     variance: ``"HT"`` (Horvitz-Thompson) or ``"YG"`` (Yates-Grundy) for matrix-based PPS.
     lonely_psu: what to do with strata holding one PSU: fail | remove | certainty | adjust |
         average (R ``options(survey.lonely.psu=)``), stamped on every result.
+    adjust_domain_lonely: apply the lonely-PSU rule also where a *domain* has rows in only
+        one PSU of a stratum that has several (R ``options(survey.adjust.domain.lonely=TRUE)``;
+        kept on this design, not global). It changes the variance for ``lonely_psu="adjust"``
+        (the single PSU's total is not centred: f n/(n-1) t^2) and ``"average"`` (the stratum
+        counts as lonely); the other rules are unaffected, as in R.
+
+    Notes
+    -----
+    The interface engines use is declared in :mod:`rbm_surveys.surveys._core`.
+    R equivalent: ``svydesign(ids=, strata=, weights=, fpc=, nest=, probs=, pps=)``.
     """
 
     kind = "taylor"
@@ -77,7 +88,7 @@ class SurveyDesign(DesignVerbs):
                  fpc: str | float | Sequence[str | float] | None = None, nest: bool = False,
                  probs: str | None = None, pps: Any = None,
                  lonely_psu: str = "fail", variance: str = "HT",
-                 pps_p2bar: float | None = None) -> None:
+                 pps_p2bar: float | None = None, adjust_domain_lonely: bool = False) -> None:
         if not isinstance(data, pd.DataFrame):
             raise UsageError("data must be a pandas DataFrame", key="data",
                              hint="read the export first, e.g. with rbm_surveys.read_export")
@@ -102,6 +113,7 @@ class SurveyDesign(DesignVerbs):
         self.probs_column = probs
         self.pps = pps
         self.lonely_psu = lonely_psu
+        self.adjust_domain_lonely = bool(adjust_domain_lonely)
         self.calibration: tuple = ()
         self._build()
         self._cache: dict[Any, Any] = {}
@@ -272,6 +284,24 @@ class SurveyDesign(DesignVerbs):
         return len(self.data)
 
     @property
+    def all_stages(self) -> list[Stage]:
+        """The structure of every sampling stage (``stages`` holds those the variance uses:
+        all of them with an fpc, the first otherwise, as R)."""
+        return self._all_stages
+
+    @property
+    def pps_check(self) -> Any:
+        """Joint-inclusion structure of a matrix/Overton/Hartley-Rao PPS design, else None."""
+        return self._dcheck
+
+    @property
+    def psu_layout(self) -> PsuLayout:
+        """Stage-1 PSU codes and their strata (see :class:`~._core.PsuLayout`)."""
+        st = self._all_stages[0]
+        return self.memo(("psu_layout", "taylor"), lambda: PsuLayout(st.cluster, st.n_clusters,
+                                                             st.cluster_group, st.n_groups))
+
+    @property
     def degf(self) -> int:
         """Number of PSUs minus number of strata among rows with nonzero weight (R degf)."""
         st = self._all_stages[0]
@@ -281,12 +311,15 @@ class SurveyDesign(DesignVerbs):
         return int(len(psu) - len(grp))
 
     def describe(self) -> str:
+        """One line: rows, strata, PSUs, stages, fpc (written beside every estimate)."""
         parts = [f"{self.n} rows"]
         st = self._all_stages[0]
         parts.append(f"{st.n_groups} strata, {st.n_clusters} PSUs")
         if len(self._all_stages) > 1:
             parts.append(f"{len(self._all_stages)} stages")
         parts.append("fpc" if self.has_fpc else "with replacement")
+        if self.adjust_domain_lonely:
+            parts.append("domain-lonely PSUs adjusted")
         return "taylor: " + ", ".join(parts)
 
     def __repr__(self) -> str:
@@ -310,16 +343,57 @@ class SurveyDesign(DesignVerbs):
         w.setflags(write=False)
         new.weights = w
         new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
-        new._cache = dict(self._cache)       # factorisations depend on the data only
-        new._cache.pop(("positive",), None)  # depends on the weights
+        new._cache = self._cache_for_weights()   # factorisations depend on the data only
         note_negative_weights(new, self)
         return new
+
+    def with_columns(self, **columns: Any) -> "SurveyDesign":
+        """The same design with derived variables added or replaced (R ``update()``).
+
+        Parameters
+        ----------
+        **columns
+            ``name=values``: an array or Series of one value per row (a Series must have
+            the frame's index), a scalar, or a callable taking the frame and returning
+            such values.
+
+        Returns
+        -------
+        SurveyDesign
+            Same structure, weights, calibration (no re-calibration: the residualizers of
+            earlier weighting steps still apply) and warnings; what was computed for
+            columns not replaced stays cached.
+
+        Design columns (weights, strata, ids, fpc, probs) cannot be replaced: build a new
+        design for a new structure. R equivalent: ``update(design, name = expression)``.
+        """
+        protected = {c for c in (self.weights_column, self.probs_column, *self.strata_columns,
+                                 *self.id_columns, *self.fpc_spec) if isinstance(c, str)}
+        return derive_with_columns(self, columns, protected)
 
     # (estimators and weighting verbs: rbm_surveys.surveys._verbs.DesignVerbs)
     # ------------------------------------------------------------------ replicates
     def replicate(self, type: str = "jk1", *, replicates: int = 50, seed: int | None = None,
-                  fay_rho: float = 0.5, mse: bool = False) -> "Any":
-        """Replicate-weight design built from this design (R ``as.svrepdesign``)."""
+                  fay_rho: float | None = None, mse: bool = False) -> "Any":
+        """Replicate-weight design built from this design (R ``as.svrepdesign``).
+
+        Parameters
+        ----------
+        type : {"jk1", "jkn", "brr", "fay", "bootstrap"}
+        replicates : int
+            Bootstrap replicates (Rao-Wu rescaling, R ``subbootstrap``).
+        seed : int, optional
+            Bootstrap seed.
+        fay_rho : float
+            Needed with ``type="fay"`` (R ``fay.rho``): factors rho and 2 - rho.
+        mse : bool
+            Centre the replicates on the full-sample estimate (R ``mse=TRUE``).
+
+        Returns
+        -------
+        ReplicateDesign
+            Replicate factors per PSU; shares this design's cached domain codes.
+        """
         from rbm_surveys.surveys.replicate import from_design
         return from_design(self, type=type, replicates=replicates, seed=seed,
                            fay_rho=fay_rho, mse=mse)

@@ -33,10 +33,7 @@ class Domains:
 def domains_of(design: Any, by: str | Sequence[str] | None) -> Domains:
     """Integer-coded domains, cached on the (immutable) design per by-specification."""
     by_cols = [str(b) for b in as_list(by)]
-    key = ("dom", tuple(by_cols))
-    if key not in design._cache:
-        design._cache[key] = _make_domains(design, by_cols)
-    return design._cache[key]
+    return design.memo(("dom", tuple(by_cols)), lambda: _make_domains(design, by_cols))
 
 
 def _make_domains(design: Any, by_cols: list[str]) -> Domains:
@@ -47,7 +44,8 @@ def _make_domains(design: Any, by_cols: list[str]) -> Domains:
     valid = np.ones(n, dtype=bool)
     labels = []
     for col in by_cols:
-        codes, lab = factorize_sorted(check_column(design.data, col, "by"))
+        codes, lab = design.memo(("dom", (col,), "codes"),
+                                 lambda: factorize_sorted(check_column(design.data, col, "by")))
         valid &= codes >= 0
         key = key * max(len(lab), 1) + codes
         labels.append(np.asarray(lab))
@@ -65,9 +63,7 @@ def _make_domains(design: Any, by_cols: list[str]) -> Domains:
 
 def levels_of(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:
     key = ("levels", name, None if levels is None else tuple(levels))
-    if key not in design._cache:
-        design._cache[key] = _make_levels(design, name, levels)
-    return design._cache[key]
+    return design.memo(key, lambda: _make_levels(design, name, levels))
 
 
 def _make_levels(design: Any, name: str, levels: Sequence[Any] | None) -> tuple[np.ndarray, list]:

@@ -35,14 +35,16 @@ import scipy.sparse as sp
 from rbm_surveys.errors import UsageError
 from rbm_surveys.surveys._checks import (as_list, check_choice, check_column, design_warning,
                                          numeric_column)
-from rbm_surveys.surveys.ci import (CI_METHODS, PROPORTION_METHODS, critical,
-                                    likelihood_interval, proportion_interval, wald_interval)
+from rbm_surveys.surveys.ci import (CI_METHODS, DEFAULT_PROPORTION_CI, PROPORTION_METHODS,
+                                    critical, likelihood_interval, proportion_interval,
+                                    wald_interval)
 from rbm_surveys.surveys.domains import Domains, domains_of, levels_of
 from rbm_surveys.surveys.pps import pps_variance
 from rbm_surveys.surveys.variance import replicate_variance, taylor_variance
 
 __all__ = ["RESULT_COLUMNS", "mean", "total", "proportion", "ratio", "quantile", "variance",
-           "table", "PsuSums", "estimate_from_sums"]
+           "table", "crosstab", "domain_degf", "domain_psus", "PsuSums", "estimate_from_sums",
+           "Linearisation", "linearise"]
 
 #: fixed result columns; the ``by`` columns are inserted after ``level``
 RESULT_COLUMNS = ["variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
@@ -134,6 +136,7 @@ class _Pre:
     s0: np.ndarray           # (width+1, D, C) sums per (domain, base cluster)
     n_dom: np.ndarray        # (D,) rows with positive weight
     sq: np.ndarray | None    # (width, D) sums of w * column^2
+    df: np.ndarray | None = None   # (D,) degrees of freedom of each domain
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _keys(domain: np.ndarray, n_clusters: int, cluster: np.ndarray) -> np.ndarra
 
 def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: np.ndarray,
             den: np.ndarray, d_idx: np.ndarray, deff: bool | str = False,
-            kind: str = "mean", pre: _Pre | None = None) -> _Linear:
+            kind: str = "mean", pre: _Pre | None = None, keep: dict | None = None) -> _Linear:
     """theta_k = sum(w u_num) / sum(w u_den) over domain d_k (den = -1: total; -2: ones)."""
     D = dom.count
     den_i = np.where(den == -2, vars_.ones, den)
@@ -175,18 +178,17 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: 
         domc = dom.codes if all_used else np.where(in_dom, dom.codes, 0)
         w_e = design.weights if all_used else np.where(use, design.weights, 0.0)
         # sufficient statistics at the base clustering (stage-1 PSUs / replicate PSUs)
-        base_cluster = (design._all_stages[0].cluster if design.kind == "taylor"
-                        else design.psu)
+        layout = design.psu_layout
+        base_cluster = None if layout is None else layout.psu
         if base_cluster is not None:
-            c = int(base_cluster.max()) + 1
+            c = layout.n_psu
             s0 = vars_.sums(_keys(domc, c, base_cluster), D * c, w_e,
                             scratch=True).reshape(-1, D, c)
             dsum = s0.sum(axis=2)
         else:
             s0 = None
             dsum = vars_.sums(domc, D, w_e)
-        if all_used and design._cache.setdefault(("positive",),
-                                                 bool(np.all(design.weights > 0))):
+        if all_used and design.memo(("positive",), lambda: bool(np.all(design.weights > 0))):
             n_dom = np.bincount(domc, minlength=D).astype(float)
         else:
             n_dom = np.bincount(domc, weights=(w_e != 0).astype(float), minlength=D)
@@ -197,9 +199,14 @@ def _linear(design: Any, vars_: _Vars, complete: np.ndarray, dom: Domains, num: 
     n_k = n_dom[d_idx]
     nw_k = dsum[vars_.ones, d_idx]
     if design.kind == "taylor":
-        var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0)
+        var = _taylor_var(design, vars_, w_e, domc, D, num, den_i, d_idx, theta, x, s0, keep)
         theta_r = None
-        df_dom = _domain_degf(design, _present(design, s0, vars_, w_e, domc, D))
+        if pre is None:
+            df_dom = domain_degf(design, dom)
+        elif pre.df is not None:
+            df_dom = pre.df
+        else:                 # sums from another engine: PSUs where the domain has weight
+            df_dom = _degf_of(design, pre.s0[vars_.ones] > 0)
     else:
         theta_r = _replicate_estimates(design, vars_, domc, D, num, den_i, d_idx, use, s0)
         var = replicate_variance(theta, theta_r, design.scale, design.rscales, design.mse)
@@ -224,7 +231,7 @@ def _scores_T(s: np.ndarray, num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarr
 
 def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D: int,
                 num: np.ndarray, den_i: np.ndarray, d_idx: np.ndarray, theta: np.ndarray,
-                x: np.ndarray, s0: np.ndarray) -> np.ndarray:
+                x: np.ndarray, s0: np.ndarray, keep: dict | None = None) -> np.ndarray:
     totals = []
     raked = None if _DENSE_CALIBRATED_SCORES else _raked_layout(design, w_e)
     if raked is not None:
@@ -252,13 +259,19 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
             s = s0 if i == 0 else vars_.sums(_keys(domc, c, stage.cluster), D * c, w_e,
                                              scratch=True).reshape(-1, D, c)
             totals.append(_scores_T(s, num, den_i, d_idx, theta, x))
-    if design._dcheck is not None:
-        return pps_variance(design._dcheck, totals[0], design.variance)
+    if design.pps_check is not None:
+        if keep is not None:
+            keep.update(totals=totals, active=None, pps=design.pps_check)
+        return pps_variance(design.pps_check, totals[0], design.variance)
     active = None
-    if not design.calibration and design.lonely_psu in ("fail", "average"):
-        active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0)
+    domain_lonely = (design.adjust_domain_lonely and not design.calibration
+                     and design.lonely_psu in ("adjust", "average"))
+    if not design.calibration and (design.lonely_psu in ("fail", "average") or domain_lonely):
+        active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0, domain_lonely)
                   for i, stage in enumerate(design.stages)]
-    return taylor_variance(design.stages, totals, design.lonely_psu, active)
+    if keep is not None:
+        keep.update(totals=totals, active=active, pps=None, domain_lonely=domain_lonely)
+    return taylor_variance(design.stages, totals, design.lonely_psu, active, domain_lonely)
 
 
 #: force the row-level (n x K) residualisation of calibrated scores (tests compare paths)
@@ -269,23 +282,26 @@ def _raked_layout(design: Any, w_e: np.ndarray | None):
     """(residualizer, cell layout) when the raked-cell fast path applies, else None.
 
     It needs a single raking step whose rows have the cell structure of
-    ``RakingResidualizer._cell_layout`` and non-negative base weights; anything else
+    ``RakingResidualizer.cell_layout`` and non-negative base weights; anything else
     (GREG, post-stratification, several steps, pps) keeps the row-level path."""
     from rbm_surveys.surveys.weighting.residuals import RakingResidualizer
 
     cal = design.calibration
     if (w_e is None or len(cal) != 1 or type(cal[0]) is not RakingResidualizer
-            or design._dcheck is not None or any(st.cluster is None for st in design.stages)):
+            or design.pps_check is not None
+            or any(st.cluster is None for st in design.stages)):
         return None
     rake = cal[0]
     key = ("raked_layout", id(rake))
-    entry = design._cache.get(key)
+    entry = design.memo(key, lambda: None)
     if entry is None or entry[0] is not rake:    # copied caches: ids may be reused
-        layout = rake._cell_layout()
+        layout = rake.cell_layout()
         ok = (layout is not None and rake.base.size == design.n
               and bool(np.all(rake.base >= 0)))
         # per design & residualizer: the layout, 1/base and P per stage (filled lazily)
-        entry = design._cache[key] = (rake, layout if ok else None, {})
+        entry = (rake, layout if ok else None, {})
+        design.forget(key)
+        design.memo(key, lambda: entry)
     return None if entry[1] is None else entry
 
 
@@ -329,13 +345,16 @@ def _raked_totals(vars_: _Vars, design: Any, w_e: np.ndarray, domc: np.ndarray, 
 
 
 def _active_groups(stage: Any, i: int, w_e: np.ndarray | None, domc: np.ndarray | None,
-                   D: int, d_idx: np.ndarray, s0: np.ndarray) -> np.ndarray | None:
-    """(G x K) groups of ``stage`` holding rows of each estimate's domain.
+                   D: int, d_idx: np.ndarray, s0: np.ndarray,
+                   counts: bool = False) -> np.ndarray | None:
+    """(G x K) PSUs of each group of ``stage`` holding rows of each estimate's domain.
 
     R subsets an uncalibrated design by dropping the rows outside the domain (and rows with
-    missing values), so its lonely-PSU rules see only the strata the domain touches.
-    Calibrated designs keep every row in R (zero weight), hence no mask for them."""
-    if not (stage.group_npsu == 1).any():
+    missing values), so its lonely-PSU rules see only the strata the domain touches, and
+    ``survey.adjust.domain.lonely`` sees how many PSUs the domain has in each of them.
+    Calibrated designs keep every row in R (zero weight), hence no mask for them.
+    Returns None when no group can be lonely (and ``counts`` is not asked for)."""
+    if not counts and not (stage.group_npsu == 1).any():
         return None
     c = stage.n_clusters
     if w_e is None:                          # pre-aggregated sums (single stage only)
@@ -344,29 +363,38 @@ def _active_groups(stage: Any, i: int, w_e: np.ndarray | None, domc: np.ndarray 
         rows = np.bincount(_keys(domc, c, stage.cluster), weights=(w_e != 0).astype(float),
                            minlength=D * c).reshape(D, c) > 0
     g = stage.group_matrix()
-    return (np.asarray(g @ rows.T.astype(float)) > 0)[:, d_idx]
+    return np.asarray(g @ rows.T.astype(float))[:, d_idx]
 
 
-def _present(design: Any, s0: np.ndarray, vars_: _Vars, w_e: np.ndarray | None,
-             domc: np.ndarray | None, D: int) -> np.ndarray:
-    """(D x PSU) PSUs holding rows of each domain. With non-negative weights a positive
-    weighted count says so; designs accepted with negative weights count rows."""
-    if w_e is None or not getattr(design, "negative_weights", 0):
-        return s0[vars_.ones] > 0
-    st = design._all_stages[0]
-    c = st.n_clusters
-    return np.bincount(_keys(domc, c, st.cluster), weights=(w_e != 0).astype(float),
-                       minlength=D * c).reshape(D, c) > 0
+def domain_psus(design: Any, dom: Domains) -> np.ndarray:
+    """(D x PSU) bool: stage-1 PSUs holding rows of each domain with nonzero weight.
+
+    Analysis variables play no part: R's ``degf`` is that of the domain's subset design,
+    before ``na.rm`` drops the rows where a variable is missing. Cached per design and
+    by-specification (it depends on the domains and the zero pattern of the weights)."""
+    def make() -> np.ndarray:
+        layout = design.psu_layout
+        c = layout.n_psu
+        use = (dom.codes >= 0) & (design.weights != 0)
+        keys = _keys(np.where(use, dom.codes, 0), c, layout.psu)
+        return np.bincount(keys, weights=use.astype(float),
+                           minlength=dom.count * c).reshape(dom.count, c) > 0
+    return design.memo(("domain_psus", tuple(dom.by)), make)
 
 
-def _domain_degf(design: Any, present: np.ndarray) -> np.ndarray:
-    """R degf of each domain's subset design: PSUs minus strata with positive weight.
+def domain_degf(design: Any, dom: Domains) -> np.ndarray:
+    """R ``degf`` of each domain's subset design: PSUs minus strata with nonzero weight
+    (R ``degf.survey.design2`` on ``subset(design, domain)``). Rows where the analysis
+    variable is missing still count (R computes df before ``na.rm``)."""
+    return design.memo(("domain_degf", tuple(dom.by)),
+                       lambda: _degf_of(design, domain_psus(design, dom)))
 
-    ``present`` (D x PSU) marks PSUs holding rows of the domain (see :func:`_present`)."""
-    st = design._all_stages[0]
+
+def _degf_of(design: Any, present: np.ndarray) -> np.ndarray:
+    """PSUs minus strata per row of ``present`` (D x PSU)."""
+    layout = design.psu_layout
     n_psu = present.sum(axis=1)
-    g = st.group_matrix()
-    n_str = (np.asarray(g @ present.T.astype(float)) > 0).sum(axis=0)
+    n_str = (np.asarray(layout.stratum_matrix @ present.T.astype(float)) > 0).sum(axis=0)
     return (n_psu - n_str).astype(float)
 
 
@@ -433,11 +461,14 @@ def _table(design: Any, dom: Domains, res: _Linear, variable: list, level: list,
     out = {"variable": variable, "level": level}
     for col in dom.by:
         out[col] = dom.frame[col].to_numpy()[d_idx]
+    k = len(res.theta)
     out.update({"estimate": res.theta, "se": se, "ci_low": low, "ci_high": high, "df": df_ci,
                 "deff": res.deff, "n": res.n.astype(np.int64), "n_weighted": res.n_weighted,
-                "cv": cv, "n_eff": n_eff,
-                "statistic": statistic, "ci_method": ci,
-                "lonely_psu": getattr(design, "lonely_psu", None), "design": design.describe()})
+                "cv": cv, "n_eff": n_eff})
+    for name, value in (("statistic", statistic), ("ci_method", ci),
+                        ("lonely_psu", getattr(design, "lonely_psu", None)),
+                        ("design", design.describe())):
+        out[name] = np.full(k, value, dtype=object)     # faster than a broadcast scalar
     note = design_warning(design)
     if note is not None:
         out["warning"] = note    # weighting problems accepted: say so on every row
@@ -517,33 +548,53 @@ def _names(variables: Any) -> list[str]:
 def _mean_total(design: Any, variables: Any, by: Any, deff: bool | str, ci: str, level: float,
                 kind: str) -> pd.DataFrame:
     ci = _check_ci(ci, CI_METHODS)
-    vars_, var_of, lev_of = _mean_total_vars(design, _names(variables), kind)
-    dom = domains_of(design, by)
+    names = _names(variables)
+    vars_, var_of, lev_of = _mean_total_vars(design, names, kind)
     complete = ~vars_.missing(design.n)
+    dom, pre = _reuse_sums(design, ("mt", tuple(names), kind, bool(deff)), vars_, complete,
+                           by, deff)
     j, d = _grid(vars_.width, dom.count)
     den = np.full(len(j), -2 if kind == "mean" else -1)
-    res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind)
+    res = _linear(design, vars_, complete, dom, j, den, d, deff=deff, kind=kind, pre=pre)
     return _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d, kind,
                   ci, level)
 
 
 def proportion(design: Any, variables: Any, by: Any = None, deff: bool | str = False,
-               ci: str = "wald", level: float = 0.95,
+               ci: str = DEFAULT_PROPORTION_CI, level: float = 0.95,
                levels: Sequence[Any] | None = None) -> pd.DataFrame:
     """Proportions of each level of categorical variables (R ``svymean(~factor)`` and
-    ``svyciprop``). ``ci``: wald (normal, default as R's svymean), t/mean (t with the
-    domain's df), logit/xlogit, likelihood, asin, beta/korn-graubard, wilson."""
+    ``svyciprop``). ``ci``: logit (default, as R svyciprop; see
+    :data:`~rbm_surveys.surveys.ci.DEFAULT_PROPORTION_CI`), wald (normal, as R's
+    ``confint(svymean())``), t/mean (t with the domain's df), xlogit, likelihood, asin,
+    beta/korn-graubard, wilson."""
     ci = _check_ci(ci, PROPORTION_METHODS)
     if ci == "likelihood" and design.kind != "taylor":
         # R svyciprop(method="likelihood") on a replicate design gives an NA interval
         raise UsageError("ci='likelihood' needs a Taylor (linearisation) design", key="ci",
                          hint="on replicate designs use ci='logit' or 'beta'")
-    vars_, var_of, lev_of = _proportion_vars(design, _names(variables), levels)
-    missing = vars_.missing(design.n)
-    dom = domains_of(design, by)
+    names = _names(variables)
+    vars_, var_of, lev_of = _proportion_vars(design, names, levels)
+    try:
+        missing = design.memo(("levels", tuple(names), "missing",
+                               None if levels is None else tuple(levels)),
+                              lambda: vars_.missing(design.n))
+    except TypeError:                                   # unhashable levels
+        missing = vars_.missing(design.n)
+    pre = None
+    if ci == "likelihood":
+        dom = domains_of(design, by)
+    else:
+        try:
+            var_key = ("prop", tuple(names), None if levels is None else tuple(levels),
+                       bool(deff))
+            hash(var_key)
+        except TypeError:
+            var_key = None
+        dom, pre = _reuse_sums(design, var_key, vars_, ~missing, by, deff)
     j, d = _grid(vars_.width, dom.count)
     res = _linear(design, vars_, ~missing, dom, j, np.full(len(j), -2), d, deff=deff,
-                  kind="mean")
+                  kind="mean", pre=pre)
     low = high = None
     if ci == "likelihood":
         low, high = np.full(len(j), np.nan), np.full(len(j), np.nan)
@@ -589,7 +640,7 @@ def _replicate_logit_interval(design: Any, res: _Linear,
 
 
 def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "proportion",
-          deff: bool | str = False, ci: str = "wald", level: float = 0.95,
+          deff: bool | str = False, ci: str | None = None, level: float = 0.95,
           levels: Sequence[Any] | None = None) -> pd.DataFrame:
     """Several disaggregations in one pass: ``bys`` lists by-specifications (``None`` =
     overall, a column, or a list of columns for a cross-classification).
@@ -603,6 +654,8 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
     by-column has missing values, or for likelihood intervals.
     """
     check_choice(statistic, ("proportion", "mean", "total"), "statistic")
+    if ci is None:
+        ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
     names = _names(variables)
     specs = [[str(c) for c in as_list(b)] for b in bys]
     all_cols = list(dict.fromkeys(c for spec in specs for c in spec))
@@ -630,29 +683,15 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
         vars_, var_of, lev_of = _mean_total_vars(design, names, statistic)
     complete = ~vars_.missing(design.n)
     w_e = design.weights if complete.all() else np.where(complete, design.weights, 0.0)
-    base = design._all_stages[0].cluster if design.kind == "taylor" else design.psu
-    c = int(base.max()) + 1
+    base, c = design.psu_layout.psu, design.psu_layout.n_psu
     D = fine.count
     s_fine = vars_.sums(_keys(fine.codes, c, base), D * c, w_e, scratch=True).reshape(-1, D, c)
     n_fine = np.bincount(fine.codes, weights=(w_e != 0).astype(float), minlength=D)
     sq_fine = (vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None)
     frames = []
     for spec in specs:
-        if spec:
-            keys = fine.frame[spec]
-            g = keys.groupby(spec, sort=True).ngroup().to_numpy()
-            order = np.argsort(g, kind="stable")
-            firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
-            frame = keys.iloc[firsts].reset_index(drop=True)
-        else:
-            g = np.zeros(D, dtype=np.int64)
-            frame = pd.DataFrame(index=[0])
-        G = int(g.max()) + 1
-        m = np.zeros((G, D))
-        m[g, np.arange(D)] = 1.0                   # fine domain -> coarse domain
-        pre = _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
-                   None if sq_fine is None else sq_fine @ m.T)
-        dom = Domains(None, G, frame, spec)
+        dom, pre = _coarsen(design, fine, spec, s_fine, n_fine, sq_fine)
+        G = dom.count
         j, d = _grid(vars_.width, G)
         kind = "mean" if statistic == "proportion" else statistic
         den = np.full(len(j), -1 if kind == "total" else -2)
@@ -663,6 +702,170 @@ def table(design: Any, variables: Any, bys: Sequence[Any], statistic: str = "pro
             frames.append(_table(design, dom, res, [var_of[i] for i in j],
                                  [lev_of[i] for i in j], d, kind, ci, level))
     return _order_columns(pd.concat(frames, ignore_index=True), all_cols)
+
+
+def _sums_reusable(design: Any) -> bool:
+    """Designs whose estimates need only (domain x PSU) sums, no row-level scores: one
+    stage, no calibration, no negative weights (replicates: factors per PSU)."""
+    return (not design.calibration and not getattr(design, "negative_weights", 0)
+            and ((design.kind == "taylor" and len(design.stages) == 1)
+                 or (design.kind != "taylor" and design.factors is not None)))
+
+
+def _coarsen(design: Any, fine: Domains, spec: list[str], s_fine: np.ndarray,
+             n_fine: np.ndarray, sq_fine: np.ndarray | None) -> tuple[Domains, _Pre]:
+    """Domains of ``spec`` and their sufficient statistics, summed up from the finer
+    cross-classification ``fine`` (whose by-columns include ``spec``'s). The map from fine
+    to coarse domains and the coarse domains' df are cached on the design."""
+    dom, m, df = design.memo(("coarsen", tuple(fine.by), tuple(spec), design.kind),
+                             lambda: _coarse_map(design, fine, spec))
+    if m is None:                                       # same domains: nothing to add up
+        return dom, _Pre(s_fine, n_fine, sq_fine, df)
+    return dom, _Pre(np.einsum("gd,vdc->vgc", m, s_fine), m @ n_fine,
+                     None if sq_fine is None else sq_fine @ m.T, df)
+
+
+def _coarse_map(design: Any, fine: Domains,
+                spec: list[str]) -> tuple[Domains, np.ndarray | None, np.ndarray | None]:
+    """(coarse domains, G x D indicator or None when they are the fine ones, coarse df)."""
+    D = fine.count
+    if spec:
+        keys = fine.frame[spec]
+        g = keys.groupby(spec, sort=True).ngroup().to_numpy()
+        order = np.argsort(g, kind="stable")
+        firsts = order[np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]]
+        frame = keys.iloc[firsts].reset_index(drop=True)
+    else:
+        g = np.zeros(D, dtype=np.int64)
+        frame = pd.DataFrame(index=[0])
+    G = int(g.max()) + 1
+    m = None
+    if not (G == D and np.array_equal(g, np.arange(D))):
+        m = np.zeros((G, D))
+        m[g, np.arange(D)] = 1.0                            # fine domain -> coarse domain
+    df = None
+    if design.kind == "taylor":
+        psus = domain_psus(design, fine)
+        df = _degf_of(design, psus if m is None else (m @ psus) > 0)
+    return Domains(None, G, frame, spec), m, df
+
+
+#: largest (variables x fine domains x PSUs) array kept per variable for later calls
+_REUSE_CELLS = 1 << 22
+
+
+def _reuse_sums(design: Any, var_key: Any, vars_: _Vars, complete: np.ndarray, by: Any,
+                deff: bool | str) -> tuple[Domains, _Pre | None]:
+    """Domains of ``by`` and, on designs that need no row-level scores, their sufficient
+    statistics — computed once per variable at a cross-classification fine enough for the
+    by-columns used so far on this design, and reused by later calls.
+
+    svyby-style code (``d.proportion(y, by=b)`` for each y and b) then makes one pass over
+    the rows per variable instead of one per call: the first call for a variable sums at
+    the cross of its ``by`` with every by-column already seen on the design (when none of
+    them has missing values and the array stays small); later calls with any subset of
+    those columns add up the cached sums, as :func:`table` does. Numbers equal the
+    row-level path's up to the order of floating-point additions. Returns (domains, None)
+    when the design or call needs the row-level path."""
+    by_cols = [str(b) for b in as_list(by)]
+    if var_key is None or not _sums_reusable(design):
+        return domains_of(design, by_cols), None
+    seen: tuple = design.memo(("by_seen",), tuple)
+    want = set(by_cols)
+    cached = sorted((k for k in design.cached_keys("suff") if k[2] == var_key
+                     and want <= set(k[1])), key=lambda k: len(k[1]))
+    if cached:                                          # summed at a fine enough level
+        fine = domains_of(design, list(cached[0][1]))
+        s_fine, n_fine, sq_fine = design.memo(cached[0], lambda: None)
+        return _coarsen(design, fine, by_cols, s_fine, n_fine, sq_fine)
+    # the columns seen first, in the order seen: later variables find the same fine domains
+    cols = list(dict.fromkeys([c for c in seen if c in design.data.columns] + by_cols))
+    fine = domains_of(design, cols)
+    c = design.psu_layout.n_psu
+    if (len(cols) > len(by_cols)
+            and (not bool(np.all(fine.codes >= 0))
+                 or (vars_.width + 1) * fine.count * c > _REUSE_CELLS)):
+        cols, fine = by_cols, domains_of(design, by_cols)
+    if not bool(np.all(fine.codes >= 0)):              # rows in no domain: row-level path
+        return domains_of(design, by_cols), None
+    if not want <= set(seen):
+        design.forget(("by_seen",))
+        design.memo(("by_seen",), lambda: tuple(dict.fromkeys(seen + tuple(by_cols))))
+    w_e = design.weights if complete.all() else np.where(complete, design.weights, 0.0)
+    D = fine.count
+    # (domain, PSU) key of every row: design data only, kept for the next variable
+    psu_key = design.memo(("dom", tuple(fine.by), "psu_key"),
+                          lambda: _keys(fine.codes, c, design.psu_layout.psu))
+    s_fine = vars_.sums(psu_key, D * c, w_e).reshape(-1, D, c)
+    if complete.all() and design.memo(("positive",), lambda: bool(np.all(design.weights > 0))):
+        n_fine = design.memo(("dom", tuple(fine.by), "rows"),
+                             lambda: np.bincount(fine.codes, minlength=D).astype(float))
+    else:
+        n_fine = np.bincount(fine.codes, weights=(w_e != 0).astype(float), minlength=D)
+    sq_fine = vars_.square_sums(fine.codes, D, w_e, s_fine.sum(axis=2)) if deff else None
+    if complete.all():
+        # every row used and weights >= 0: a PSU holds rows of a domain with nonzero weight
+        # exactly when the domain's weighted count there is positive (no extra pass)
+        design.memo(("domain_psus", tuple(fine.by)), lambda: s_fine[-1] > 0)
+    design.memo(("suff", tuple(cols), var_key), lambda: (s_fine, n_fine, sq_fine))
+    return _coarsen(design, fine, by_cols, s_fine, n_fine, sq_fine)
+
+
+NORMALIZE = (None, "all", "rows", "columns")
+
+
+def crosstab(design: Any, rows: Any, columns: Any = None, normalize: str | None = None,
+             total: float | None = None) -> pd.DataFrame:
+    """Weighted cross-tabulation (R ``svytable``): one row per combination of the observed
+    levels of ``rows`` and ``columns`` (zero where empty), with the weighted ``count`` — or,
+    with ``normalize``, the ``proportion`` of the grand total (``"all"``, R
+    ``prop.table(tab)``), of each row combination (``"rows"``, ``prop.table(tab, 1)``) or of
+    each column combination (``"columns"``) — and the unweighted ``n``. ``total`` rescales
+    the counts to that population size (R ``Ntotal=`` as a number). Rows with a missing
+    value in any variable are left out. One ``bincount`` over the rows; levels are the
+    design's cached codes."""
+    row_names = _names(rows)
+    col_names = [str(c) for c in as_list(columns)]
+    names = row_names + col_names
+    if len(set(names)) != len(names):
+        raise UsageError("a variable appears twice in the table", key="columns",
+                         hint="list each variable once, in rows or columns")
+    if normalize not in NORMALIZE:
+        raise UsageError(f"normalize={normalize!r} is not one of None, 'all', 'rows', "
+                         "'columns'", key="normalize")
+    if normalize == "columns" and not col_names:
+        raise UsageError("normalize='columns' needs columns=", key="normalize")
+    coded = [levels_of(design, v, None) for v in names]
+    sizes = [len(lab) for _, lab in coded]
+    key = np.zeros(design.n, dtype=np.int64)
+    valid = np.ones(design.n, dtype=bool)
+    for codes, lab in coded:
+        valid &= codes >= 0
+        key = key * max(len(lab), 1) + np.maximum(codes, 0)
+    cells = int(np.prod(sizes))
+    counts = np.bincount(key[valid], weights=design.weights[valid], minlength=cells)
+    n = np.bincount(key[valid], minlength=cells)
+    grid = np.unravel_index(np.arange(cells), sizes)
+    out = pd.DataFrame({v: np.asarray(lab, dtype=object)[g]
+                        for v, (_, lab), g in zip(names, coded, grid)})
+    if total is not None:
+        counts = counts * float(total) / counts.sum()
+    if normalize is None:
+        out["count"] = counts
+    else:
+        arr = counts.reshape(sizes)
+        k = len(row_names)
+        if normalize == "all":
+            denom = np.full(arr.shape, arr.sum())
+        elif normalize == "rows":
+            denom = np.broadcast_to(arr.sum(axis=tuple(range(k, len(sizes))), keepdims=True),
+                                    arr.shape)
+        else:
+            denom = np.broadcast_to(arr.sum(axis=tuple(range(k)), keepdims=True), arr.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["proportion"] = (arr / denom).reshape(-1)
+    out["n"] = n
+    return out
 
 
 def _order_columns(frame: pd.DataFrame, by_cols: list[str]) -> pd.DataFrame:
@@ -916,3 +1119,56 @@ def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
             frames.append(_table(design, dom, res, var_of, lev_of, d, kind, ci, level))
     all_cols = list(dict.fromkeys(c for b in bys for c in as_list(b)))
     return _order_columns(pd.concat(frames, ignore_index=True), [str(c) for c in all_cols])
+
+
+# ---------------------------------------------------------------------------- joint variance
+@dataclass
+class Linearisation:
+    """Estimates with what their variances are made of, for covariances between them.
+
+    ``table`` is the tidy result of the statistic (the same rows, in the same order, as
+    :func:`mean`/:func:`total`/:func:`proportion`/:func:`ratio` with ``ci="wald"``).
+    Taylor designs: ``totals[s]`` (C_s x K) are the cluster totals at stage s of each
+    estimate's influence scores (residualised by the design's calibrations), ``active``
+    the (G x K) groups each estimate's domain touches (lonely-PSU rules) or None, ``pps``
+    the joint-inclusion matrix of matrix-PPS designs; the SE of estimate k is the
+    variance formula applied to column k. Replicate designs: ``theta_r`` (K x R)."""
+
+    table: pd.DataFrame
+    theta: np.ndarray
+    totals: list | None = None
+    active: list | None = None
+    pps: np.ndarray | None = None
+    theta_r: np.ndarray | None = None
+
+
+def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
+              denominator: str | None = None,
+              levels: Sequence[Any] | None = None) -> Linearisation:
+    """One call of ``statistic`` (mean | total | proportion | ratio) keeping, per estimate,
+    the per-cluster influence totals (Taylor) or replicate estimates behind its SE."""
+    check_choice(statistic, ("mean", "total", "proportion", "ratio"), "statistic")
+    names = _names(variables)
+    dom = domains_of(design, by)
+    if statistic == "proportion":
+        vars_, var_of, lev_of = _proportion_vars(design, names, levels)
+    elif statistic == "ratio":
+        if denominator is None:
+            raise UsageError("a ratio needs denominator=", key="denominator")
+        vars_ = _Vars([numeric_column(design.data, v, "variable")
+                       for v in names + [str(denominator)]])
+        var_of, lev_of = [f"{v}/{denominator}" for v in names], [None] * len(names)
+    else:
+        vars_, var_of, lev_of = _mean_total_vars(design, names, statistic)
+    width = len(names) if statistic == "ratio" else vars_.width
+    j, d = _grid(width, dom.count)
+    den = np.full(len(j), {"mean": -2, "proportion": -2, "total": -1,
+                           "ratio": len(names)}[statistic])
+    keep: dict = {}
+    kind = "mean" if statistic == "proportion" else statistic
+    res = _linear(design, vars_, ~vars_.missing(design.n), dom, j, den, d, kind=kind,
+                  keep=keep)
+    frame = _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
+                   statistic, "wald", 0.95)
+    return Linearisation(frame, res.theta, keep.get("totals"), keep.get("active"),
+                         keep.get("pps"), res.theta_r)

@@ -15,7 +15,10 @@ Conventions (R ``as.svrepdesign``/``svrepdesign``):
 * JKn: one replicate per PSU within its stratum; rscales (1 - n_h/N_h)(n_h-1)/n_h.
 * BRR / Fay: 2 PSUs per stratum, half-samples from a Hadamard matrix (Sylvester or Paley
   construction, skipping the all-ones row); factors 2-rho / rho; scale 1/(R (1-rho)^2);
-  fpc dropped.
+  fpc dropped. User-supplied Fay weights follow R ``svrepdesign(type="Fay", rho=)``: the
+  weights already carry rho (factors rho and 2-rho) and are used as they are; only 0/2
+  half-sample factors are turned into Fay factors. ``rho`` is required, and weights whose
+  factors show another rho (e.g. 1-rho given) are refused.
 * Bootstrap: Rao & Wu (1988) rescaling with m_h = n_h - 1 PSUs drawn with replacement per
   stratum (R ``subbootstrap``): factor = count * n_h/(n_h-1), scale 1/(R-1); fpc dropped.
 * df = rank of the replicate weights - 1 (R ``degf.svyrep.design``).
@@ -29,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rbm_surveys.surveys._core import PsuLayout, derive_with_columns
 from rbm_surveys.surveys._verbs import DesignVerbs
 
 from rbm_surveys.errors import DataError, DesignError, UsageError
@@ -112,15 +116,23 @@ class ReplicateDesign(DesignVerbs):
     def from_weights(cls, data: pd.DataFrame, weights: str, repweights: Any,
                      type: str = "other", scale: float | None = None, rscales: Any = None,
                      mse: bool = False, on: dict[str, str] | Sequence[str] | None = None,
-                     combined_weights: bool = True, fay_rho: float = 0.0) -> "ReplicateDesign":
+                     combined_weights: bool = True, fay_rho: float | None = None,
+                     rho: float | None = None) -> "ReplicateDesign":
         """User-supplied replicate weights (R ``svrepdesign``).
 
         ``repweights``: list of columns of ``data``, or a DataFrame joined to ``data`` by
         the unit-id columns ``on`` (``{data_column: repweights_column}`` or a list of
         shared names) — never by position; its other columns are the replicates.
         ``combined_weights=False``: the replicates are factors to multiply the weights by.
-        ``fay_rho``: with type 'fay', 0/2 BRR factors are turned into rho / 2-rho.
+        ``rho`` (alias ``fay_rho``), needed with type 'fay': Fay's rho as R's
+        ``svrepdesign(type="Fay", rho=)`` — replicate weights that already carry it
+        (factors rho and 2 - rho of the weight) are used as given, like R; 0/2 half-sample
+        factors are turned into rho / 2 - rho; factors that show a different rho (1 - rho
+        given?) are an error. Scale 1 / (R (1 - rho)^2).
         """
+        if rho is not None and fay_rho is not None and rho != fay_rho:
+            raise UsageError("give rho or fay_rho, not both", key="rho")
+        rho = fay_rho if rho is None else rho
         if type not in REPLICATE_TYPES:
             raise UsageError(f"type={type!r} is not a replicate type", key="type",
                              hint=f"use one of {', '.join(REPLICATE_TYPES)}")
@@ -157,13 +169,16 @@ class ReplicateDesign(DesignVerbs):
             raise DataError("replicate weights must be finite and non-negative",
                             row=first_rows(bad.any(axis=1)),
                             hint="check the replicate weight columns")
-        if type == "fay" and fay_rho:
-            mat = fay_rho + (1 - fay_rho) * mat
+        if type == "fay":
+            mat = _fay_weights(mat, w, rho, combined_weights)
+        elif rho:
+            raise UsageError(f"rho is Fay's parameter; type is {type!r}", key="rho",
+                             hint="use type='fay' for Fay replicate weights")
         if not combined_weights:
             mat = mat * w[:, None]
         n_rep = mat.shape[1]
         if scale is None:
-            scale = {"brr": 1 / n_rep, "fay": 1 / (n_rep * (1 - fay_rho) ** 2),
+            scale = {"brr": 1 / n_rep, "fay": 1 / (n_rep * (1 - (rho or 0.0)) ** 2),
                      "jk1": (n_rep - 1) / n_rep, "bootstrap": 1 / (n_rep - 1)}.get(type)
             if scale is None:
                 raise UsageError(f"scale= is needed for replicate type {type!r}", key="scale",
@@ -178,7 +193,25 @@ class ReplicateDesign(DesignVerbs):
     # -------------------------------------------------------------- properties
     @property
     def n(self) -> int:
+        """Number of rows."""
         return len(self.data)
+
+    @property
+    def psu_layout(self) -> PsuLayout | None:
+        """PSU codes behind the replicate factors (one stratum: the replicate variance
+        needs no strata), or None for user-supplied full replicate weights."""
+        if self.psu is None:
+            return None
+        return self.memo(("psu_layout", "replicate"), lambda: PsuLayout(
+            self.psu, int(self.n_psu), np.zeros(int(self.n_psu), dtype=np.int64), 1))
+
+    def with_columns(self, **columns: Any) -> "ReplicateDesign":
+        """The same design with derived variables added or replaced (R ``update()``).
+
+        Weights, replicate weights/factors, scale and calibration are kept as they are (no
+        re-calibration); see :meth:`SurveyDesign.with_columns` for ``columns``.
+        R equivalent: ``update(repdesign, name = expression)``."""
+        return derive_with_columns(self, columns, set())
 
     @property
     def n_replicates(self) -> int:
@@ -239,28 +272,61 @@ class ReplicateDesign(DesignVerbs):
                                   mse=self.mse, type=self.type, repweights=rep,
                                   lonely_psu=self.lonely_psu, degf=self._degf)
         new.calibration = self.calibration + ((calibration,) if calibration is not None else ())
+        new._cache = self._cache_for_weights()
         note_negative_weights(new, self)
         return new
 
-    # -------------------------------------------------------------- estimates
+
+def _fay_weights(mat: np.ndarray, w: np.ndarray, rho: float | None,
+                 combined: bool) -> np.ndarray:
+    """Fay replicate weights as R ``svrepdesign(type="Fay", rho=)`` reads them.
+
+    The factors (replicate / full-sample weight) of Fay weights are rho and 2 - rho. Given
+    such weights they are used as they are (R's convention); 0/2 half-sample factors are
+    turned into Fay factors; factors showing a different rho, or no rho at all, are an
+    error — the scale 1/(R (1-rho)^2) would silently be wrong."""
+    if rho is None:
+        raise UsageError("Fay replicate weights need rho", key="rho",
+                         hint="give rho= as the data producer documents it (R "
+                              "svrepdesign(type='Fay', rho=))")
+    rho = float(rho)
+    if not 0 < rho < 1:
+        raise UsageError(f"rho={rho:g} must be in (0, 1)", key="rho",
+                         hint="rho = 0 is plain BRR: use type='brr'")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = mat if not combined else mat / w[:, None]
+    f = f[w > 0] if combined else f
+    f = np.round(f[np.isfinite(f)], 9)
+    values = np.unique(f)
+    if np.all(np.isin(values, (0.0, 2.0))):
+        return rho + (1 - rho) * mat if not combined else rho * w[:, None] + (1 - rho) * mat
+    if values.size == 2 and abs(values.sum() - 2) < 1e-6:
+        seen = float(values.min())
+        if abs(seen - rho) > 1e-6:
+            raise UsageError(f"these Fay replicate weights carry rho={seen:g} (factors "
+                             f"{seen:g} and {2 - seen:g} of the weight) but rho={rho:g} was "
+                             "given", key="rho",
+                             hint=f"use rho={seen:g}; rho is the factor of the down-weighted "
+                                  "half (R's convention), not 1 - rho")
+    return mat
 
 
 # ---------------------------------------------------------------------------- from a design
 def from_design(design: Any, type: str = "jk1", replicates: int = 50, seed: int | None = None,
-                fay_rho: float = 0.5, mse: bool = False) -> ReplicateDesign:
+                fay_rho: float | None = None, mse: bool = False) -> ReplicateDesign:
     """Replicate factors per first-stage PSU (R ``as.svrepdesign``)."""
     rep = _from_design(design, type, replicates, seed, fay_rho, mse)
-    rep._cache = design._cache            # domains/levels depend on the data only: share
+    rep._cache = design._cache            # same data and weights: share domain codes etc.
     return rep
 
 
-def _from_design(design: Any, type: str, replicates: int, seed: int | None, fay_rho: float,
-                 mse: bool) -> ReplicateDesign:
+def _from_design(design: Any, type: str, replicates: int, seed: int | None,
+                 fay_rho: float | None, mse: bool) -> ReplicateDesign:
     type = type.lower()
     if type not in ("jk1", "jkn", "brr", "fay", "bootstrap"):
         raise UsageError(f"type={type!r} is not a replicate type", key="type",
                          hint="use jk1, jkn, brr, fay or bootstrap")
-    st = design._all_stages[0]
+    st = design.all_stages[0]
     psu, grp = st.cluster, st.cluster_group          # codes; PSUs sorted within strata
     n_psu, n_str = st.n_clusters, st.n_groups
     npsu_h = st.group_npsu
@@ -307,6 +373,9 @@ def _from_design(design: Any, type: str, replicates: int, seed: int | None, fay_
                                rscales=np.concatenate(rsc), mse=mse, type="jkn",
                                factors=factors, psu=psu, lonely_psu=lonely)
     if type in ("brr", "fay"):
+        if type == "fay" and fay_rho is None:
+            raise UsageError("type='fay' needs fay_rho", key="fay_rho",
+                             hint="e.g. fay_rho=0.5 (R as.svrepdesign(type='Fay', fay.rho=))")
         rho = 0.0 if type == "brr" else float(fay_rho)
         if not 0 <= rho < 1:
             raise UsageError("fay_rho must be in [0, 1)", key="fay_rho")

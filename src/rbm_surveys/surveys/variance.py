@@ -51,20 +51,29 @@ class Stage:
         return len(self.group_npsu)
 
     def group_matrix(self) -> sp.csr_matrix:
-        """(G x C) indicator of clusters in groups."""
-        c = self.n_clusters
-        return sp.csr_matrix((np.ones(c), (self.cluster_group, np.arange(c))),
-                             shape=(self.n_groups, c))
+        """(G x C) indicator of clusters in groups (built once per stage)."""
+        got = self.__dict__.get("_group_matrix")
+        if got is None:
+            c = self.n_clusters
+            got = sp.csr_matrix((np.ones(c), (self.cluster_group, np.arange(c))),
+                                shape=(self.n_groups, c))
+            self.__dict__["_group_matrix"] = got     # frozen dataclass: a derived value
+        return got
 
 
 def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
-                   active: np.ndarray | None = None) -> np.ndarray:
+                   active: np.ndarray | None = None,
+                   domain_lonely: bool = False) -> np.ndarray:
     """Variance contribution of one stage from cluster totals ``t`` (C x K) -> (K,).
 
-    ``active`` (G x K bool, optional) marks groups where the estimate's domain has rows.
-    R estimates a domain on the subset design, whose strata are those the domain touches:
-    a lonely stratum outside the domain cannot fail, and ``'average'`` counts strata (and
-    non-lonely strata) per estimate over the active groups only (R ``onestage``).
+    ``active`` (G x K, optional) counts the clusters of each group where the estimate's
+    domain has rows. R estimates a domain on the subset design, whose strata are those the
+    domain touches: a lonely stratum outside the domain cannot fail, and ``'average'``
+    counts strata (and non-lonely strata) per estimate over the active groups only (R
+    ``onestage``). ``domain_lonely`` (R ``options(survey.adjust.domain.lonely=TRUE)``): a
+    group where the domain has one cluster of several is lonely for that estimate — with
+    ``'adjust'`` its single total is not centred (f n/(n-1) t^2, R ``onestrat``), with
+    ``'average'`` it is left out and the rest scaled up.
     """
     m = stage.group_matrix()
     n = stage.group_npsu.astype(float)[:, None]
@@ -78,8 +87,20 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
     lonely = (stage.group_npsu == 1) & ~certain
     with np.errstate(invalid="ignore", divide="ignore"):
         v = np.where(n > 1, n / (n - 1) * dev, 0.0)
+    dom_lonely = None
+    if domain_lonely and active is not None and lonely_psu in ("adjust", "average"):
+        dom_lonely = (np.asarray(active) == 1) & (stage.group_npsu > 1)[:, None]   # (G x K)
+        if lonely_psu == "adjust" and dom_lonely.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                single = n / (n - 1) * (m @ (f_c * t * t))     # other clusters' totals are 0
+            v = np.where(dom_lonely, single, v)
+            dom_lonely = None
+        elif not dom_lonely.any():
+            dom_lonely = None
+    if active is not None:
+        active = np.asarray(active) > 0
     v[certain] = 0.0
-    if lonely.any():
+    if lonely.any() or dom_lonely is not None:
         if lonely_psu == "fail":
             hit = lonely if active is None else lonely & active.any(axis=1)
             if hit.any():
@@ -97,13 +118,16 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
         elif lonely_psu == "average":
             # R onestage: drop lonely strata, scale the rest by n_strata / n_ok_strata,
             # separately within each upper-stage cluster.
-            v[lonely] = 0.0
+            lonely_k = np.broadcast_to(lonely[:, None], v.shape)
+            if dom_lonely is not None:
+                lonely_k = lonely_k | dom_lonely
+            v = np.where(lonely_k, 0.0, v)
             up = stage.group_upper
             act = (np.ones((stage.n_groups, v.shape[1]), dtype=bool) if active is None
                    else active)
             u = sp.csr_matrix((np.ones(stage.n_groups), (up, np.arange(stage.n_groups))))
             nstrat = np.asarray(u @ act.astype(float))                  # (U x K)
-            nok = np.asarray(u @ (act & ~lonely[:, None]).astype(float))
+            nok = np.asarray(u @ (act & ~lonely_k).astype(float))
             with np.errstate(divide="ignore", invalid="ignore"):
                 # untouched upper-stage unit: no strata, contributes nothing
                 ratio = np.where(nstrat == 0, 1.0, np.where(nok > 0, nstrat / nok, np.nan))
@@ -112,11 +136,13 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
 
 
 def taylor_variance(stages: list[Stage], totals: list[np.ndarray], lonely_psu: str,
-                    active: list[np.ndarray | None] | None = None) -> np.ndarray:
+                    active: list[np.ndarray | None] | None = None,
+                    domain_lonely: bool = False) -> np.ndarray:
     """Sum of the stage contributions; ``totals[s]`` are the cluster totals at stage s."""
     v = 0.0
     for i, (stage, t) in enumerate(zip(stages, totals)):
-        v = v + stage_variance(stage, t, lonely_psu, None if active is None else active[i])
+        v = v + stage_variance(stage, t, lonely_psu, None if active is None else active[i],
+                               domain_lonely)
     return np.asarray(v, dtype=float)
 
 

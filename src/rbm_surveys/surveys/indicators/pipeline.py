@@ -12,7 +12,8 @@ Configuration (YAML; paths relative to the file)::
     margins: margins.yaml          # population totals to rake to (weighting's YAML format)
     personal: [respondent_name, phone]   # withheld on top of what privacy finds itself
     reporting: {min_n: 30, max_cv: 0.30, min_n_eff: 30, ci: logit}
-    output: results                # folder for indicators.csv and indicators.xlsx
+    output: results                # folder for indicators.csv, indicators.xlsx, data_notes.csv
+    language: fr                   # optional: labels in this form language (default: form's)
     variance: calibrated           # or "fixed": SEs treat the raked weights as given
     conventions: {sdg_16_1_4_unodc: unhcr}   # optional: another don't-know rule per indicator
 
@@ -33,9 +34,11 @@ import pandas as pd
 from rbm_surveys.errors import ConfigError, DataError
 from rbm_surveys.surveys.indicators.run import (ReportingRules, make_design, prepare_frame,
                                                 run_indicators)
-from rbm_surveys.surveys.indicators.spec import ModuleSpec, bundled_spec_paths, load_spec
+from rbm_surveys.surveys.indicators.spec import (ModuleSpec, bundled_spec_paths,
+                                                 check_against_form, load_spec)
 
-__all__ = ["SurveyRun", "run_survey", "load_config", "run_module"]
+__all__ = ["SurveyRun", "run_survey", "load_config", "run_module", "data_notes",
+           "member_table", "form_labels", "NOTE_COLUMNS", "check_margins_against_form"]
 
 @dataclass
 class SurveyRun:
@@ -45,6 +48,11 @@ class SurveyRun:
     sources: list = field(default_factory=list)
     weighting: dict[str, pd.DataFrame] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # cleaned SurveyData per module
+    notes: list = field(default_factory=list)  # data notes (NOTE_COLUMNS records)
+
+    def notes_frame(self) -> pd.DataFrame:
+        """The data notes as a table (``NOTE_COLUMNS``)."""
+        return pd.DataFrame(self.notes, columns=NOTE_COLUMNS)
 
 
 def load_config(path: str | Path, *, text: str | None = None) -> dict:
@@ -72,7 +80,8 @@ def load_config(path: str | Path, *, text: str | None = None) -> dict:
             "margins": base / model.margins if model.margins else None,
             "personal": list(model.personal),
             "reporting": ReportingRules(**model.reporting.model_dump()),
-            "output": base / model.output, "path": path, "lines": where}
+            "output": base / model.output, "path": path, "lines": where,
+            "language": model.language}
 
 
 def _join_design(frame: pd.DataFrame, design_file: Path, cfg: dict) -> pd.DataFrame:
@@ -132,7 +141,8 @@ def _join_design(frame: pd.DataFrame, design_file: Path, cfg: dict) -> pd.DataFr
 
 
 def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
-    """One module: returns its tidy results and what happened (sources, weighting, timings)."""
+    """One module: returns its tidy results and what happened (sources, weighting, timings,
+    data notes)."""
     from rbm_surveys.surveys.clean import run_cleaning
     from rbm_surveys.surveys.design import SurveyDesign
     from rbm_surveys.surveys.io import read_export
@@ -144,6 +154,9 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     spec: ModuleSpec = _with_conventions(load_spec(mod["spec"]), cfg.get("conventions") or {},
                                          cfg.get("path"))
     data = read_export(mod["export"], form=mod["form"])
+    check_against_form(spec, data.codebook)
+    if cfg["margins"] is not None:
+        check_margins_against_form(Path(cfg["margins"]), data.codebook)
     t_read = time.perf_counter()
     data, _log = run_cleaning(data)
     t_clean = time.perf_counter()
@@ -179,8 +192,8 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
                          f"{Path(cfg['margins']).name}"
     else:
         frame = frame.assign(_final_weight=base_w)
-    frame, _ = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons,
-                             kinds=("weighted_quantile_groups",))
+    frame, universe = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons,
+                                    kinds=("weighted_quantile_groups",))
     if cfg.get("variance", "calibrated") == "fixed":
         residualizers = ()
         weights_label += " (SEs treat the final weights as fixed)"
@@ -189,9 +202,25 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     timings["weight"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    notes = data_notes(spec.module, data)
+    out_of_universe = int((~universe).sum())
+    notes.append(_note(spec.module, "universe", "main", out_of_universe,
+                       f"{out_of_universe} of {len(frame)} respondent(s) outside the universe "
+                       f"({spec.universe_label or 'see the specification'}): not counted in "
+                       "any indicator"))
+    members = {}
+    for unit in dict.fromkeys(i.unit for i in spec.indicators if i.unit is not None):
+        members[unit], unit_notes = member_table(data, unit, frame, spec)
+        notes += unit_notes
+    codebook = data.codebook
     res = run_indicators(frame, [spec], design, reasons=reasons, rules_=cfg["reporting"],
                          weights_label=weights_label, derived_ready=True,
-                         category_order=choice_order(data.codebook))
+                         category_order=codebook.choice_order() if codebook is not None else {},
+                         labels=form_labels(codebook, cfg.get("language")), members=members)
+    if report is not None:
+        notes.append(_note(spec.module, "weighting", "main", 0,
+                           "every respondent is in a cell of every margin (raking would stop "
+                           "otherwise); none excluded"))
     timings["estimate"] = time.perf_counter() - t
     from rbm_surveys.provenance import Source
 
@@ -199,9 +228,99 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     if cfg["margins"] is not None and Path(cfg["margins"]).is_file():
         read.append(Source.of(cfg["margins"], "margins"))
     info = {"sources": list(data.sources) + ([spec.source] if spec.source else []) + read,
-            "timings": timings, "data": data, "spec": spec,
+            "timings": timings, "data": data, "spec": spec, "notes": notes,
             "weighting": report.to_frame() if report is not None else None}
     return res, info
+
+
+#: Columns of the data notes (``SurveyRun.notes``, the "Data notes" sheet, data_notes.csv).
+NOTE_COLUMNS = ["module", "stage", "table", "rows", "note"]
+
+
+def _note(module: str, stage: str, table: str, rows: Any, note: str) -> dict:
+    return {"module": module, "stage": stage, "table": table, "rows": rows, "note": note}
+
+
+def data_notes(module: str, data: Any) -> list[dict]:
+    """What happened to the rows before estimation, as note records (``NOTE_COLUMNS``):
+    form and ingestion warnings (e.g. a form-version mismatch), and every cleaning step
+    that excluded rows or declared values missing (duplicates with counts, review status,
+    don't know/refused)."""
+    out = []
+    cb = data.codebook
+    for w in (cb.warnings if cb is not None else ()):
+        out.append(_note(module, "form", "", "", str(w)))
+    for w in data.warnings:
+        out.append(_note(module, "ingest", "", "", str(w)))
+    for e in data.log:
+        dropped = e.rows_before - e.rows_after
+        if e.step in ("drop_duplicates", "exclude_status") or dropped:
+            counts = {k: v for k, v in (e.counts or {}).items()
+                      if isinstance(v, (int, np.integer)) and v}
+            extra = f" ({', '.join(f'{k} {v}' for k, v in counts.items())})" if counts else ""
+            out.append(_note(module, f"cleaning: {e.step}", e.table, dropped,
+                             f"{dropped} row(s) excluded: {e.detail}{extra}" if dropped
+                             else f"none excluded: {e.detail}"))
+        elif e.step == "declare_missing" or (e.counts or {}).get("failed"):
+            out.append(_note(module, f"cleaning: {e.step}", e.table, "", e.detail))
+    return out
+
+
+def member_table(data: Any, unit: str, frame: pd.DataFrame, spec: ModuleSpec):
+    """The repeat group ``unit`` as members inheriting their household's columns (design,
+    weight, derived variables), and the notes on members left out."""
+    from rbm_surveys.errors import DataError
+    from rbm_surveys.surveys.indicators.run import MemberTable
+
+    if unit not in data.tables:
+        raise ConfigError(f"the export has no repeat group {unit!r} that the specification's "
+                          f"units name{_suggest(unit, [t for t in data.tables if t != 'main'])}",
+                          file=spec.path or None, key=f"units.{unit}",
+                          hint="name a repeat group of the form")
+    table = data.tables[unit]
+    parents = data.codebook.repeats if data.codebook is not None else {}
+    if parents.get(unit, "main") != "main":
+        raise ConfigError(f"repeat {unit!r} is nested in {parents[unit]!r}; member-level "
+                          "indicators need a repeat directly under the main sheet",
+                          file=spec.path or None, key=f"units.{unit}")
+    if "_parent_index" not in table or "_index" not in frame:
+        raise DataError(f"the repeat {unit!r} cannot be linked to its submissions",
+                        table=unit, hint="export with the _index/_parent_index columns")
+    pos = pd.Index(frame["_index"]).get_indexer(table["_parent_index"])
+    keep = pos >= 0
+    notes = []
+    orphans = int((~keep).sum())
+    notes.append(_note(spec.module, "members", unit, orphans,
+                       f"{len(table)} member row(s) in {unit!r}; {orphans} belong to "
+                       "submissions excluded by cleaning (or absent) and are left out"
+                       if orphans else f"{len(table)} member row(s) in {unit!r}, all linked "
+                       "to a submission"))
+    members = table.loc[keep].reset_index(drop=True)
+    pos = pos[keep]
+    inherit = {c: frame[c].to_numpy()[pos] for c in frame.columns if c not in members}
+    members = members.assign(**inherit) if inherit else members
+    reasons = data.reasons.get(unit)
+    if reasons is not None:
+        reasons = reasons.loc[keep].reset_index(drop=True) if len(reasons) == len(keep) \
+            else None
+    return MemberTable(members, pos.astype(np.int64), reasons), notes
+
+
+def _suggest(word: str, names: list[str]) -> str:
+    from rbm_surveys.config import suggest
+
+    return suggest(word, names)
+
+
+def form_labels(codebook: Any, language: str | None = None):
+    """:class:`~rbm_surveys.surveys.indicators.run.Labels` from the form (``language``, or
+    the form's default language)."""
+    from rbm_surveys.surveys.indicators.run import Labels
+
+    if codebook is None or not codebook.languages:
+        return Labels()
+    questions, choices = codebook.labels(language)
+    return Labels(questions, choices, language or codebook.default_language or "")
 
 
 def _with_conventions(spec: ModuleSpec, conventions: dict, path: Any) -> ModuleSpec:
@@ -225,19 +344,46 @@ def _with_conventions(spec: ModuleSpec, conventions: dict, path: Any) -> ModuleS
 
 
 def choice_order(codebook: Any) -> dict[str, list[str]]:
-    """Question name → its choice names in form order (select questions only)."""
-    if codebook is None:
-        return {}
-    f = codebook.fields
-    f = f[f["list_name"].notna()]
-    groups = codebook.choices.groupby("list_name", sort=False)["name"].agg(list).to_dict()
-    return {name: [str(c) for c in groups.get(ln, [])] for name, ln in zip(f["name"], f["list_name"])}
+    """Question name → its choice names in form order (see ``Codebook.choice_order``)."""
+    return codebook.choice_order() if codebook is not None else {}
 
 
 def _margin_names(path) -> list[tuple[str, ...]]:
     from rbm_surveys.surveys.weighting import load_margins
 
     return [tuple(m.variables) for m in load_margins(path).margins]
+
+
+def check_margins_against_form(margins: Path, codebook: Any) -> None:
+    """Every category of a margin over a select question must be one of its choices:
+    a misspelt category (``Female`` for ``female``) would otherwise be a population cell
+    without respondents or, with a total of 0, dropped without a word."""
+    from rbm_surveys.config import Located, read_yaml, suggest
+    from rbm_surveys.surveys.weighting import load_margins
+
+    if codebook is None:
+        return
+    ms = load_margins(margins)
+    lists = codebook._choices_by_list()
+    for m in ms.margins:
+        for k, var in enumerate(m.variables):
+            ln = codebook.list_of(var)
+            if ln is None or ln not in lists:
+                continue
+            choices = [str(c) for c in lists[ln]]
+            for key in m.totals:
+                cat = key[k]
+                if cat in choices:
+                    continue
+                src = Path(m.source) if m.source else margins
+                line = None
+                if src.suffix.lower() in (".yaml", ".yml"):
+                    _, where = read_yaml(src, what="margins file")
+                    line = where.line(("margins", var, cat)) or where.line(("margins",))
+                raise ConfigError(f"category {cat!r} of margin {m.name!r} is not a choice of "
+                                  f"{var!r}{suggest(cat, choices)}", file=str(src), line=line,
+                                  variable=var, category=cat,
+                                  hint=f"use the form's choice names: {', '.join(choices)}")
 
 
 def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
@@ -251,8 +397,13 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
     known = {i.id for m in cfg["modules"] for i in load_spec(m["spec"]).indicators}
     unknown = sorted(set(cfg.get("conventions") or {}) - known)
     if unknown:
-        raise ConfigError(f"'conventions' names indicator(s) {unknown} that no module defines",
-                          file=str(cfg.get("path", "")) or None, key=f"conventions.{unknown[0]}",
+        from rbm_surveys.config import Located, suggest
+
+        where = cfg.get("lines") or Located(str(cfg.get("path", "")))
+        raise ConfigError(f"'conventions' names indicator(s) {unknown} that no module defines"
+                          f"{suggest(unknown[0], known)}", file=where.file or None,
+                          key=f"conventions.{unknown[0]}",
+                          line=where.line(("conventions", unknown[0])),
                           hint="use indicator ids from the specifications")
     totals = {"ingest": 0.0, "weight": 0.0, "estimate": 0.0}
     specs = []
@@ -261,6 +412,7 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
         parts.append(res)
         specs.append(info["spec"])
         run.sources += info["sources"]
+        run.notes += info["notes"]
         run.data[mod["name"]] = info["data"]
         if info["weighting"] is not None:
             run.weighting[mod["name"]] = info["weighting"]
@@ -269,17 +421,21 @@ def run_survey(config: str | Path | dict, *, write: bool = True) -> SurveyRun:
     run.results = pd.concat(parts, ignore_index=True)
     run.sources = list(dict.fromkeys(run.sources))  # margins are read by every module
     if write:
-        from rbm_surveys.report.csv import write_results_csv
+        from rbm_surveys.files import OutputSet
+        from rbm_surveys.report.csv import write_notes_csv, write_results_csv
         from rbm_surveys.report.excel import write_indicator_workbook
 
         t = time.perf_counter()
         out = Path(cfg["output"])
-        out.mkdir(parents=True, exist_ok=True)
-        run.outputs["csv"] = write_results_csv(run.results, out / "indicators.csv")
-        run.outputs["xlsx"] = write_indicator_workbook(run.results, out / "indicators.xlsx",
-                                                       specs=specs, sources=run.sources,
-                                                       weighting=run.weighting,
-                                                       reporting=cfg["reporting"])
+        notes = run.notes_frame()
+        names = {"csv": "indicators.csv", "xlsx": "indicators.xlsx", "notes": "data_notes.csv"}
+        with OutputSet(out) as staging:  # the three files replace the last run's together
+            write_results_csv(run.results, staging / names["csv"])
+            write_notes_csv(notes, staging / names["notes"])
+            write_indicator_workbook(run.results, staging / names["xlsx"], specs=specs,
+                                     sources=run.sources, weighting=run.weighting,
+                                     reporting=cfg["reporting"], notes=notes)
+        run.outputs = {k: out / v for k, v in names.items()}
         totals["write"] = time.perf_counter() - t
     run.timings = totals
     return run

@@ -17,8 +17,12 @@ Estimates, SEs, df (the domain's, as R ``degf`` of the subset design) and interv
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from typing import Any
 
 from rbm_surveys.errors import DataError
 from rbm_surveys.surveys.ci import proportion_interval
@@ -29,12 +33,48 @@ from rbm_surveys.surveys.indicators.reporting import (ReportingRules, apply_repo
 from rbm_surveys.surveys.indicators.spec import ModuleSpec
 
 __all__ = ["ReportingRules", "run_indicators", "RESULT_COLUMNS", "prepare_frame",
-           "make_design"]
+           "make_design", "Labels", "UNKNOWN_LEVEL", "MemberTable"]
 
-RESULT_COLUMNS = ["module", "indicator", "title", "category", "disaggregation", "level",
+RESULT_COLUMNS = ["module", "indicator", "title", "category", "category_label",
+                  "disaggregation", "disaggregation_label", "level", "level_label",
                   "estimate", "se", "ci_low", "ci_high", "ci_method", "df", "deff", "n",
                   "n_weighted", "n_eff", "cv", "n_dropped", "suppressed", "flag",
-                  "missing_rule", "universe", "weights", "design", "source"]
+                  "missing_rule", "universe", "unit", "weights", "design", "source", "notes"]
+
+#: Level of a disaggregation for respondents whose answer is missing, don't know or refused
+#: (kept as a row of its own, never dropped from the breakdown).
+UNKNOWN_LEVEL = "unknown"
+UNKNOWN_LABEL = "Unknown (don't know, refused or no answer)"
+
+
+class Labels:
+    """Question and choice labels shown beside the codes (one form language).
+
+    ``questions``: variable → question label; ``choices``: variable → {choice name → label}.
+    Variables without a label (derived ones) show their name / code.
+    """
+
+    def __init__(self, questions: dict[str, str] | None = None,
+                 choices: dict[str, dict[str, str]] | None = None, language: str = "") -> None:
+        self.questions = questions or {}
+        self.choices = choices or {}
+        self.language = language
+
+    def question(self, var: str) -> str:
+        """The question label of ``var`` (``All respondents`` for the whole universe)."""
+        if var == "all":
+            return "All"
+        return str(self.questions.get(var) or var)
+
+    def choice(self, var: str | None, code: Any) -> Any:
+        """The label of choice ``code`` of ``var`` (the code itself when unlabelled)."""
+        if code is None or (isinstance(code, float) and np.isnan(code)):
+            return None
+        if code == UNKNOWN_LEVEL:
+            return UNKNOWN_LABEL
+        if var == "all":
+            return "All"
+        return str(self.choices.get(var or "", {}).get(str(code), code))
 
 _ENGINE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "ci_method", "df", "n", "n_weighted"]
 
@@ -89,8 +129,11 @@ def design_label(design: SurveyDesign) -> str:
 
 
 def _levels(frame: pd.DataFrame, var: str, order: dict | None = None,
-            missing_codes: frozenset = frozenset()) -> tuple[np.ndarray, list[str]]:
-    """Level code per row (−1: no level) and level labels; missing codes are not levels."""
+            missing_codes: frozenset = frozenset(), scope: np.ndarray | None = None
+            ) -> tuple[np.ndarray, list[str]]:
+    """Level code per row and level labels; missing values and missing codes (don't know,
+    refused …) of rows in ``scope`` form the trailing level ``UNKNOWN_LEVEL`` instead of
+    vanishing from the breakdown (−1 only outside ``scope``)."""
     if var == "all":
         return np.zeros(len(frame), dtype=np.int64), ["all"]
     if var not in frame:
@@ -105,7 +148,15 @@ def _levels(frame: pd.DataFrame, var: str, order: dict | None = None,
     labels = rules.distribution_categories(pd.Series(kept, dtype=object), (order or {}).get(var))
     remap = np.array([labels.index(u) if u in labels else -1 for u in uniq] + [-1],
                      dtype=np.int64)
-    return remap[np.asarray(raw_codes)], labels  # code −1 indexes the trailing −1
+    codes = remap[np.asarray(raw_codes)]  # code −1 indexes the trailing −1
+    unknown = codes < 0
+    if scope is not None:
+        unknown &= scope
+    if unknown.any():
+        name = UNKNOWN_LEVEL if UNKNOWN_LEVEL not in labels else f"{UNKNOWN_LEVEL} (missing)"
+        codes = np.where(unknown, len(labels), codes)
+        labels = labels + [name]
+    return codes, labels
 
 
 def prepare_frame(frame: pd.DataFrame, spec: ModuleSpec, weights: np.ndarray,
@@ -115,25 +166,53 @@ def prepare_frame(frame: pd.DataFrame, spec: ModuleSpec, weights: np.ndarray,
     and its universe mask."""
     answers = rules.Answers(frame, reasons, spec.missing_codes)
     universe = rules.universe_mask(spec, answers)
-    derived = tuple(d for d in spec.derived if kinds is None or d["kind"] in kinds)
+    derived = tuple(d for d in spec.derived if (kinds is None or d["kind"] in kinds)
+                    and d.get("unit") is None)
     out = derive.add_derived(frame, derived, pd.Series(weights, index=frame.index),
                              in_scope=universe)
     return out, universe
 
 
+@dataclass(frozen=True)
+class MemberTable:
+    """A repeat group's members as a unit of analysis.
+
+    ``frame``: one row per member, the household's (parent submission's) columns inherited
+    where the member has no column of that name; ``parent``: for each member, the row of
+    its household in the main frame (and so in the design); ``reasons``: declared missing
+    reasons of the repeat table (same index as ``frame``) or None.
+    """
+
+    frame: pd.DataFrame
+    parent: np.ndarray
+    reasons: pd.DataFrame | None = None
+
+
 def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyDesign, *,
                    reasons: pd.DataFrame | None = None, rules_: ReportingRules | None = None,
                    weights_label: str = "", derived_ready: bool = False,
-                   category_order: dict[str, list[str]] | None = None) -> pd.DataFrame:
+                   category_order: dict[str, list[str]] | None = None,
+                   labels: Labels | None = None,
+                   members: dict[str, MemberTable] | None = None) -> pd.DataFrame:
     """Every indicator of every spec, overall and by each disaggregation, as one tidy table.
 
     ``frame`` holds one respondent per row, aligned with ``design`` (a ``SurveyDesign`` over
     the same rows, e.g. from :func:`make_design`; its weights and calibration are used);
     ``reasons`` (optional, same index) the declared missing reasons per variable from
     cleaning; ``category_order`` (variable → choice names, e.g. from the XLSForm) orders
-    levels and answer categories. Estimates, SEs, df and intervals are ``SurveyDesign``'s.
+    levels and answer categories; ``labels`` puts question and choice labels beside the codes.
+    Estimates, SEs, df and intervals are ``SurveyDesign``'s.
+
+    Indicators with a ``unit`` (a repeat group, e.g. a household roster) are estimated over
+    the members in ``members[unit]``: each member carries the household's weight, stratum
+    and PSU, so a member-level proportion is the ratio of household totals
+    sum_h w_h Y_h / sum_h w_h D_h (Y_h, D_h: the household's members in the numerator and
+    denominator), whose linearised variance over PSUs is R's ``svymean`` on the member-level
+    design with ``ids`` the PSU (or the household when there is no PSU: members of one
+    household are never treated as independent); calibration is kept.
     """
     rr = rules_ or ReportingRules()
+    lab = labels or Labels()
     if len(frame) != design.n:
         raise DataError(f"the frame has {len(frame)} rows, the design {design.n}", key="design",
                         hint="build the design from the same respondents (make_design)")
@@ -145,7 +224,10 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
             universe = rules.universe_mask(spec, rules.Answers(frame, reasons, spec.missing_codes))
         else:
             data, universe = prepare_frame(frame, spec, design.weights, reasons)
-        parts += _module_rows(spec, data, universe, design, reasons, rr, category_order)
+        parts += _module_rows(spec, data, universe, design, reasons, rr, category_order, lab)
+        for unit in dict.fromkeys(i.unit for i in spec.indicators if i.unit is not None):
+            parts += _unit_rows(spec, unit, (members or {}).get(unit), data, design, rr,
+                                category_order, lab)
     if not parts:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
@@ -155,33 +237,84 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
     return out[RESULT_COLUMNS]
 
 
-def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> list:
+def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> list:
+    """Indicators of one repeat group, per member (see :func:`run_indicators`)."""
+    import dataclasses
+
+    from rbm_surveys.errors import ConfigError
+
+    if member is None:
+        raise ConfigError(f"indicators of unit {unit!r} need the repeat group {unit!r}, which "
+                          "the data does not have", file=spec.path or None, key="units",
+                          hint="check the repeat's name in the form and the export's sheets")
+    inds = tuple(i for i in spec.indicators if i.unit == unit)
+    if any(i.kind == "average" for i in inds):
+        raise ConfigError("an average of member-level indicators is not supported",
+                          file=spec.path or None, key="indicators",
+                          hint="average household- or respondent-level indicators only")
+    when, label = spec.units[unit]
+    derived = tuple(d for d in spec.derived if d.get("unit") == unit)
+    mframe = member.frame
+    w = np.asarray(design.weights)[member.parent]
+    if derived:
+        mframe = derive.add_derived(mframe, derived, pd.Series(w, index=mframe.index))
+    sub = dataclasses.replace(spec, indicators=inds, universe=when, universe_label=label)
+    answers = rules.Answers(mframe, member.reasons, spec.missing_codes)
+    scope = (evaluate_or_all(when, answers))
+    dis = [v for v in spec.disaggregations if v in mframe]
+    sub = dataclasses.replace(sub, disaggregations=tuple(dis))
+    return _module_rows(sub, mframe, scope, design, member.reasons, rr, category_order, lab,
+                        parent=member.parent)
+
+
+def evaluate_or_all(cond: Any, answers: "rules.Answers") -> np.ndarray:
+    """Rows where ``cond`` is known true (all rows when there is no condition)."""
+    if cond is None:
+        return np.ones(len(answers.frame), dtype=bool)
+    return rules.evaluate(cond, answers)[0]
+
+
+def _module_rows(spec, data, universe, design, reasons, rr, category_order, lab,
+                 parent: np.ndarray | None = None) -> list:
     """One module: rule results become coded columns of one design, estimated per dimension.
 
     Each answer category of an indicator is a 0/1 column (missing outside the denominator:
-    R's ``na.rm``) and each disaggregation a level-coded column (missing = no level), so
-    ``SurveyDesign`` gives the domain proportions, SEs and df directly.
+    R's ``na.rm``) and each disaggregation a level-coded column (missing, don't know and
+    refused: the level ``unknown``), so ``SurveyDesign`` gives the domain proportions, SEs
+    and df directly. With ``parent`` (member rows → household rows) the rows are members and
+    each domain proportion is a ratio of household totals.
     """
     answers = rules.Answers(data, reasons, spec.missing_codes)
     codes_ = frozenset(c for cs in spec.missing_codes.values() for c in cs)
     dims = [("all", *_levels(data, "all"))] + [
-        (v, *_levels(data, v, category_order, codes_)) for v in spec.disaggregations]
+        (v, *_levels(data, v, category_order, codes_, universe)) for v in spec.disaggregations]
+    main_inds = [ind for ind in spec.indicators if ind.unit is None or parent is not None]
+    results = {}
+    for i, ind in enumerate(spec.indicators):
+        if ind.kind == "average" or ind not in main_inds:
+            continue
+        results[ind.id] = (i, rules.apply_rule(ind, answers, universe, category_order))
+    parts: dict[str, list] = {ind.id: [] for ind in main_inds}
+    components = {}
+    if parent is not None:
+        for ind in main_inds:
+            i, res = results[ind.id]
+            for name, codes, labels in dims:
+                table = _estimate_members(design, res, codes, len(labels), parent, rr)
+                dropped = np.bincount(codes[universe & ~res.d & (codes >= 0)],
+                                      minlength=len(labels))
+                parts[ind.id].append(_rows(spec, ind, name, labels, res.categories, table,
+                                           dropped, lab))
+        return [f for fs in parts.values() for f in fs]
     cols: dict[str, np.ndarray] = {}
     for j, (_, codes, _) in enumerate(dims[1:]):
         cols[f"__by{j}"] = np.where(codes >= 0, codes, np.nan)
-    results = {}
-    for i, ind in enumerate(spec.indicators):
-        if ind.kind == "average":
-            continue
-        res = rules.apply_rule(ind, answers, universe, category_order)
+    for ind_id, (i, res) in results.items():
         for j in range(res.y.shape[1]):
             cols[f"__ind{i}_{j}"] = np.where(res.d, res.y[:, j], np.nan)
-        results[ind.id] = (i, res)
     est = _on_frame(design, cols)
     by_names = [None] + [f"__by{j}" for j in range(len(dims) - 1)]
-    parts: dict[str, list] = {ind.id: [] for ind in spec.indicators}
-    components = {}
-    for ind in spec.indicators:
+    for ind in main_inds:
         if ind.kind == "average":
             continue
         i, res = results[ind.id]
@@ -190,13 +323,53 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order) -> l
             table = _estimate(est, [f"__ind{i}_{j}" for j in range(k)], by, len(labels), rr)
             components[(ind.id, name)] = table
             dropped = np.bincount(codes[universe & ~res.d & (codes >= 0)], minlength=len(labels))
-            parts[ind.id].append(_rows(spec, ind, name, labels, res.categories, table, dropped))
-    averages = [ind for ind in spec.indicators if ind.kind == "average"]
+            parts[ind.id].append(_rows(spec, ind, name, labels, res.categories, table, dropped,
+                                       lab))
+    averages = [ind for ind in main_inds if ind.kind == "average"]
     if averages:
         for ind, frame in _average_rows(spec, averages, results, components, dims, by_names,
-                                        est, rr):
+                                        est, rr, lab):
             parts[ind.id].append(frame)
     return [f for fs in parts.values() for f in fs]  # in the specification's order
+
+
+def _estimate_members(design: SurveyDesign, res, codes: np.ndarray, n_levels: int,
+                      parent: np.ndarray, rr: ReportingRules) -> pd.DataFrame:
+    """Member-level domain proportions as ratios of household totals (R ``svyratio`` on
+    the household design = ``svymean`` on the member design clustered by PSU/household).
+    Rows: level-major, category within level, as :func:`_estimate`."""
+    n_h = design.n
+    k = res.y.shape[1]
+    cols: dict[str, np.ndarray] = {}
+    for lev in range(n_levels):
+        inl = res.d & (codes == lev)
+        cols[f"__den{lev}"] = np.bincount(parent[inl], minlength=n_h).astype("float64")
+        for j in range(k):
+            cols[f"__num{lev}_{j}"] = np.bincount(parent[inl], weights=res.y[inl, j],
+                                                  minlength=n_h)
+    est = _on_frame(design, cols) if cols else design
+    rows = []
+    wm = np.asarray(design.weights)[parent]
+    for lev in range(n_levels):
+        inl = res.d & (codes == lev)
+        n = int(inl.sum())
+        nw = float(wm[inl].sum())
+        if n == 0 or k == 0:
+            rows += [{"estimate": np.nan, "se": np.nan, "df": np.nan, "n": 0,
+                      "n_weighted": 0.0}] * k
+            continue
+        r = est.ratio([f"__num{lev}_{j}" for j in range(k)], f"__den{lev}", ci="wald",
+                      level=rr.level)
+        for j in range(k):
+            rows.append({"estimate": float(r["estimate"].iloc[j]), "se": float(r["se"].iloc[j]),
+                         "df": float(r["df"].iloc[j]), "n": n, "n_weighted": nw})
+    table = pd.DataFrame(rows, columns=["estimate", "se", "df", "n", "n_weighted"])
+    p, se = table["estimate"].to_numpy(dtype="float64"), table["se"].to_numpy(dtype="float64")
+    table["ci_low"], table["ci_high"] = proportion_interval(
+        rr.ci, p, se**2, table["df"].to_numpy(dtype="float64"),
+        table["n"].to_numpy(dtype="float64"), rr.level)
+    table["ci_method"] = rr.ci
+    return table[_ENGINE_COLUMNS]
 
 
 def _estimate(design: SurveyDesign, columns: list[str], by: str | None, n_levels: int,
@@ -231,11 +404,15 @@ def _check_variables(frame: pd.DataFrame, spec: ModuleSpec, derived_ready: bool)
     derived = {d["name"] for d in spec.derived}
     need = set(rules.condition_vars(spec.universe))
     for ind in spec.indicators:
+        if ind.unit is not None:
+            continue
         need |= set(rules.condition_vars(ind.numerator)) | set(rules.condition_vars(ind.when))
         if ind.var:
             need.add(ind.var)
     need |= set(spec.disaggregations)
     for d in spec.derived:
+        if d.get("unit") is not None:
+            continue
         need |= {d["source"]} if "source" in d else set(d.get("domains", ()))
     if not derived_ready:
         need -= derived
@@ -247,20 +424,36 @@ def _check_variables(frame: pd.DataFrame, spec: ModuleSpec, derived_ready: bool)
                         "and the export (names are XLSForm field names)")
 
 
-def _rows(spec, ind, dim, labels, cats, table, dropped) -> pd.DataFrame:
+def _rows(spec, ind, dim, labels, cats, table, dropped, lab: Labels) -> pd.DataFrame:
     k = len(cats)
+    levels = np.repeat(np.array(labels, dtype=object), k)
+    n_drop = np.repeat(dropped, k)
+    notes = np.full(len(levels), "", dtype=object)
+    unknown = np.array([str(v).startswith(UNKNOWN_LEVEL) for v in levels], dtype=bool)
+    if dim != "all" and unknown.any():
+        notes[unknown] = (f"{'members' if ind.unit else 'respondents'} whose {dim} is missing, "
+                          "don't know or refused")
+    has_drop = n_drop > 0
+    if has_drop.any():
+        text = np.array([f"{int(d)} left out of the denominator by the missing-data rule"
+                         for d in n_drop[has_drop]], dtype=object)
+        notes[has_drop] = np.where(notes[has_drop] == "", text, notes[has_drop] + "; " + text)
+    answer_var = ind.var if ind.kind == "distribution" else None
+    cat_col = np.tile(np.array(cats, dtype=object), len(labels))
     frame = pd.DataFrame({
         "module": spec.module, "indicator": ind.id, "title": ind.title,
-        "category": np.tile(np.array(cats, dtype=object), len(labels)),
-        "disaggregation": dim, "level": np.repeat(np.array(labels, dtype=object), k),
-        "n_dropped": np.repeat(dropped, k),
+        "category": cat_col,
+        "category_label": [lab.choice(answer_var, c) for c in cat_col],
+        "disaggregation": dim, "disaggregation_label": lab.question(dim),
+        "level": levels, "level_label": [lab.choice(dim, v) for v in levels],
+        "n_dropped": n_drop,
         "missing_rule": _rule_text(ind), "universe": spec.universe_label,
-        "source": ind.source,
+        "unit": ind.unit or "", "source": ind.source, "notes": notes,
     })
     return pd.concat([frame, table], axis=1)
 
 
-def _average_rows(spec, averages, results, components, dims, by_names, design, rr) -> list:
+def _average_rows(spec, averages, results, components, dims, by_names, design, rr, lab) -> list:
     """Simple average of proportions (SDG 16.7.2).
 
     Its linearised variable is the mean of the components' (Binder 1983):
@@ -295,9 +488,14 @@ def _average_rows(spec, averages, results, components, dims, by_names, design, r
         low, high = proportion_interval(rr.ci, p, se**2, df, n, rr.level)
         out.append((ind, pd.DataFrame({
             "module": spec.module, "indicator": ind.id, "title": ind.title, "category": None,
-            "disaggregation": name, "level": labels, "n_dropped": 0,
+            "category_label": None, "disaggregation": name,
+            "disaggregation_label": lab.question(name), "level": labels,
+            "level_label": [lab.choice(name, v) for v in labels], "n_dropped": 0,
             "missing_rule": f"average of {', '.join(ind.of)}",
-            "universe": spec.universe_label, "source": ind.source,
+            "universe": spec.universe_label, "unit": "", "source": ind.source,
+            "notes": [f"respondents whose {name} is missing, don't know or refused"
+                      if name != "all" and str(v).startswith(UNKNOWN_LEVEL) else ""
+                      for v in labels],
             "estimate": p, "se": se, "ci_low": low, "ci_high": high, "ci_method": rr.ci,
             "df": df, "n": n, "n_weighted": nw})))
     return out

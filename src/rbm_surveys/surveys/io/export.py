@@ -25,7 +25,8 @@ from rbm_surveys.surveys.io.xlsform import ISSUE_COLUMNS, Codebook, _finish_choi
 __all__ = ["read_export", "UNKNOWN_POLICIES"]
 
 UNKNOWN_POLICIES = ("error", "keep", "drop")
-_VERSION_COLUMNS = ("__version__", "_version_", "FormVersion", "_submission___version__")
+_VERSION_COLUMNS = ("__version__", "_version_", "FormVersion", "_submission___version__",
+                    "formdef_version")
 _MAX_LISTED = 15
 # Excel sheet names: ≤31 chars, no []*?:\/ (reference §1.5)
 _SHEET_BAD = re.compile(r"[\[\]*?:\\/]")
@@ -198,13 +199,20 @@ def _unknown_columns(raw: RawTable, unk: list[str], policy: str, file: str, warn
                     f"{'kept as they are' if policy == 'keep' else 'dropped'}: {listed}")
 
 
+#: Question types that never hold an answer, so no export has a column for them (a note
+#: marked ``required`` by its author is still a note; SurveyCTO's ``caption`` likewise).
+NON_DATA_TYPES = ("note", "caption")
+
+
 def _required_present(raws: list[RawTable], codebook: Codebook, file: str) -> None:
-    """A required question of a table must have a column in that table's sheet/CSV."""
+    """A required question of a table must have a column in that table's sheet/CSV
+    (questions of the non-data types ``NON_DATA_TYPES`` never do)."""
     f = codebook.fields
     got = {raw.name: {t.field for t in raw.targets if t is not None and t.field} for raw in raws}
     for raw in raws:
         mine = f.loc[f["required"] & (f["repeat"].fillna("main") == raw.name)
-                     & ~f["path"].str.startswith("meta/"), "name"]
+                     & ~f["path"].str.startswith("meta/") & ~f["type"].isin(NON_DATA_TYPES),
+                     "name"]
         missing = [n for n in mine if n not in got[raw.name]]
         if missing:
             raise ExportMismatchError(

@@ -49,7 +49,7 @@ class Assembled:
 def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
     frame, targets = raw.frame, raw.targets
     n = len(frame)
-    fields = codebook.fields.set_index("name", drop=False) if len(codebook.fields) else None
+    fields = _table_fields(codebook.fields, table)
     warnings: list[str] = []
     issues: list[pd.DataFrame] = []
     rows = pd.RangeIndex(n) + raw.header_rows + 1  # spreadsheet row of each record
@@ -140,6 +140,17 @@ def assemble(raw: RawTable, codebook, *, table: str, file: str) -> Assembled:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+def _table_fields(fields: pd.DataFrame, table: str) -> pd.DataFrame | None:
+    """Fields by name as seen from ``table``: a name used both in the main sheet and in a
+    repeat (allowed in XLSForm) resolves to the question of this table."""
+    if not len(fields):
+        return None
+    if "repeat" in fields:
+        mine = (fields["repeat"].fillna("main") == table).to_numpy()
+        fields = pd.concat([fields[mine], fields[~mine]])
+    return fields.drop_duplicates("name").set_index("name", drop=False)
+
 
 def _blank_to_na(s: pd.Series, from_csv: bool | None = None) -> pd.Series:
     """Text with blank cells as <NA>. The CSV readers already null empty cells (their
@@ -348,8 +359,7 @@ def _label_to_name(codebook, list_name: str) -> dict[str, str]:
 
 def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Series], codebook,
                      n: int, warnings: list[str], where: str) -> dict[str, pd.Series]:
-    fields = codebook.fields
-    ln = fields.loc[fields["name"] == q, "list_name"]
+    ln = codebook.fields.loc[codebook.fields["name"] == q, "list_name"]
     listed = codebook.choice_names(ln.iloc[0]) if len(ln) and ln.iloc[0] else []
     choices = list(dict.fromkeys([*listed, *details]))
     if details:
@@ -369,7 +379,7 @@ def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Se
             joined = joined.str.strip()
             summary = joined.mask(~answered.to_numpy())
     elif summary is not None:
-        tokens = summary.fillna("").str.get_dummies(sep=" ")
+        tokens = split_choices(summary)
         extra = [c for c in tokens.columns if c not in choices]
         if extra:
             warnings.append(f"{where}, column {q}: choices not in the form kept: {', '.join(extra[:10])}")
@@ -382,6 +392,39 @@ def _select_multiple(q: str, summary: pd.Series | None, details: dict[str, pd.Se
     for c in choices:
         out[f"{q}/{c}"] = det[c].astype("Int8")
     return out
+
+
+def choice_tokens(answers: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Every chosen name of space-separated select_multiple answers, with its row.
+
+    Returns ``(rows, names)``: positions (0-based, into ``answers``) and the names as an
+    object array, in row order. Built with Arrow's string kernels — one split of the whole
+    column, no Python call per answer (KoBo exports hold millions of them); missing answers
+    and repeated spaces give no token."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(answers.astype("string").fillna("").to_numpy(dtype=object), type=pa.string())
+    lists = pc.split_pattern(arr, " ")
+    flat = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists)
+    keep = pc.not_equal(flat, "")
+    rows = np.asarray(pc.filter(parents, keep), dtype=np.int64)
+    names = np.asarray(pc.filter(flat, keep).to_numpy(zero_copy_only=False), dtype=object)
+    return rows, names
+
+
+def split_choices(summary: pd.Series) -> pd.DataFrame:
+    """0/1 columns, one per distinct choice name (sorted), from space-separated answers.
+
+    The table ``summary.fillna("").str.get_dummies(sep=" ")`` gives, less its spurious
+    empty-name column for repeated spaces, without a Python call per answer."""
+    rows, names = choice_tokens(summary)
+    labels, codes = np.unique(names.astype(str), return_inverse=True) if len(names) else (
+        np.array([], dtype=str), np.array([], dtype=np.int64))
+    mat = np.zeros((len(summary), len(labels)), dtype=np.int64)
+    mat[rows, codes] = 1
+    return pd.DataFrame(mat, columns=list(labels), index=summary.index)
 
 
 def _names_only(summary: pd.Series, choices: list[str]) -> bool:

@@ -2,7 +2,8 @@
 
 KoBo writes a question as ``q`` (XML, no groups), ``g/sg/q`` (XML with groups, any
 ``group_sep``), its label, or its group labels joined by ``group_sep`` (reference §1.2);
-select_multiple detail columns add ``/choice`` (XML) or ``<sep><choice label>`` (labels);
+select_multiple detail columns add ``/choice`` (XML), ``_choice`` (SurveyCTO's split
+columns ``NAME_1``, ``NAME_2`` …) or ``<sep><choice label>`` (labels);
 ODK Central joins groups with ``-`` relative to the table (§2.1). Every variant of every field
 is put in a look-up table once, so mapping a header is one dict access.
 
@@ -34,6 +35,9 @@ _META_EXACT = frozenset({
     "formhub/uuid", "SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "SubmitterName",
     "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
     "FormVersion", "instanceID", "deprecatedID", "rootUuid",
+    # SurveyCTO server columns (not in the form)
+    "formdef_version", "CompletionDate", "instanceName", "review_status", "review_quality",
+    "review_comments", "review_corrections",
 })
 _META_PREFIX = re.compile(r"^(meta[/.:-]|_submission_|SET-OF-)")
 _STRUCTURAL = {"_index": "_index", "_parent_index": "_parent_index",
@@ -122,7 +126,9 @@ class HeaderMap:
                 for c in chs["name"]:
                     t = Target("choice", f"{name}/{c}", name, c)
                     for key in keys:
-                        for sep in {"/", *self.seps}:
+                        # "_": SurveyCTO and other CAPI tools split a select_multiple into
+                        # NAME_1, NAME_2 … (NAME_<choice>); an exact field name still wins
+                        for sep in {"/", "_", *self.seps}:
                             self.paths.setdefault(f"{key}{sep}{c}", t)
             if typ == "geopoint":
                 for key in keys:

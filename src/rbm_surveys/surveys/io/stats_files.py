@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rbm_surveys.errors import FileFormatError
 from rbm_surveys.surveys.io.frames import RawTable
 from rbm_surveys.surveys.io.xlsform import DEFAULT_LANGUAGE, MISSING_CODE_COLUMNS, Codebook, _choice_name
 
@@ -41,6 +42,11 @@ def read_stats_file(path: Path, kind: str) -> tuple[RawTable, Codebook]:
                            what=f"{'SPSS' if kind == 'sav' else 'Stata'} reader (pyreadstat)",
                            hint="the file may be corrupt or truncated; save it again from "
                                 "SPSS/Stata")
+    nameless = [i for i, c in enumerate(df.columns, start=1) if not isinstance(c, str) or not c]
+    if nameless:
+        raise FileFormatError(f"variable {nameless[0]} has no name: the file's dictionary is "
+                              "damaged", file=str(path),
+                              hint="save the file again from SPSS/Stata")
     labels = dict(meta.column_names_to_labels or {})
     value_labels = {k: dict(v) for k, v in (meta.variable_value_labels or {}).items()}
     cols = list(df.columns)

@@ -22,10 +22,8 @@ from rbm_surveys.provenance import Source
 
 __all__ = ["Codebook", "read_form", "DEFAULT_LANGUAGE", "MISSING_CODE_COLUMNS", "ISSUE_COLUMNS"]
 
-#: language key for an untranslated ``label`` column
-DEFAULT_LANGUAGE = "default"
-MISSING_CODE_COLUMNS = ("column", "value", "lo", "hi", "label")
-ISSUE_COLUMNS = ("table", "row", "column", "value", "problem")
+from rbm_surveys.surveys.data import (DEFAULT_LANGUAGE, ISSUE_COLUMNS,  # noqa: E402
+                                      MISSING_CODE_COLUMNS, Codebook)
 
 _FIELD_BASE = ("name", "path", "group_path", "type", "list_name")
 _FIELD_TAIL = ("relevant", "repeat", "required", "or_other")
@@ -35,90 +33,6 @@ _TYPE_ALIASES = {"select one": "select_one", "select all that apply": "select_mu
                  "select one external": "select_one_external"}
 _BEGIN = re.compile(r"^begin[ _](group|repeat)$")
 _END = re.compile(r"^end[ _](group|repeat)$")
-
-
-@dataclass(frozen=True, eq=False)  # DataFrames do not compare to a bool
-class Codebook:
-    """A questionnaire as tables.
-
-    ``fields``: one row per question (groups and repeats are not rows), columns
-    ``name, path, group_path, type, list_name, label::<lang>…, relevant, repeat, required,
-    or_other``; ``path`` is the XPath without the root (``hh/age``), ``group_path`` the
-    enclosing groups (``hh``, ``""`` at top level), ``repeat`` the innermost enclosing repeat
-    or None. ``choices``: ``list_name, name, label::<lang>…``. ``repeats``: repeat name →
-    parent table (``"main"`` or the enclosing repeat). ``missing_codes`` and ``issues`` are
-    filled by :func:`read_export` (see :mod:`rbm_surveys.surveys.io`).
-    """
-
-    fields: pd.DataFrame
-    choices: pd.DataFrame
-    languages: tuple[str, ...] = ()
-    version: str | None = None
-    title: str | None = None
-    form_id: str | None = None
-    default_language: str | None = None
-    repeats: dict[str, str] = field(default_factory=dict)
-    group_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # group path -> lang -> label
-    warnings: tuple[str, ...] = ()
-    source: Source | None = None
-    missing_codes: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(MISSING_CODE_COLUMNS)))
-    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(ISSUE_COLUMNS)))
-
-    # -- look-ups ---------------------------------------------------------------------------
-    def field(self, name: str) -> pd.Series:
-        """The row of ``fields`` for question ``name`` (UsageError if unknown)."""
-        hit = self.fields.loc[self.fields["name"] == name]
-        if hit.empty:
-            raise UsageError(f"no field {name!r} in the form", key=name,
-                             hint="use a name from codebook.fields['name']")
-        return hit.iloc[0]
-
-    def choice_names(self, list_name: str) -> list[str]:
-        return list(self._choices_by_list().get(list_name, ()))
-
-    def _choices_by_list(self) -> dict[str, tuple[str, ...]]:
-        # cached: readers ask once per column, forms have hundreds of select questions
-        cache = self.__dict__.get("_by_list")
-        if cache is None:
-            cache = {k: tuple(g) for k, g in self.choices.groupby("list_name", sort=False)["name"]}
-            object.__setattr__(self, "_by_list", cache)
-        return cache
-
-    def label_map(self, lang: str | None = None) -> dict[str, str]:
-        """Field name → label in ``lang`` (default language when None; name if unlabelled)."""
-        col = f"label::{self._lang(lang)}" if self.languages else None
-        labels = self.fields[col] if col in self.fields else pd.Series(pd.NA, index=self.fields.index)
-        return dict(zip(self.fields["name"], labels.fillna(self.fields["name"])))
-
-    def choice_label_map(self, list_name: str, lang: str | None = None) -> dict[str, str]:
-        """Choice name → label in ``lang`` for one list."""
-        col = f"label::{self._lang(lang)}" if self.languages else None
-        rows = self.choices.loc[self.choices["list_name"] == list_name]
-        labels = rows[col] if col in rows else pd.Series(pd.NA, index=rows.index)
-        return dict(zip(rows["name"], labels.fillna(rows["name"])))
-
-    def summary(self) -> pd.DataFrame:
-        """One row per field: ``name, type, table, group_path, n_choices, label`` (to print)."""
-        f = self.fields
-        n_choices = f["list_name"].map(self.choices.groupby("list_name").size()).astype("Int64")
-        lab = self.label_map()
-        return pd.DataFrame({
-            "name": f["name"], "type": f["type"], "table": f["repeat"].fillna("main"),
-            "group_path": f["group_path"], "n_choices": n_choices,
-            "label": f["name"].map(lab),
-        }).reset_index(drop=True)
-
-    def _lang(self, lang: str | None) -> str:
-        if lang is None:
-            return self.default_language if self.default_language in self.languages else self.languages[0]
-        if lang not in self.languages:
-            raise UsageError(f"language {lang!r} is not in the form", key=lang,
-                             hint=f"use one of {', '.join(self.languages)}")
-        return lang
-
-    def replace(self, **changes: Any) -> "Codebook":
-        return dataclasses.replace(self, **changes)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -222,6 +136,7 @@ def _from_pyxform(form: dict) -> Codebook:
 
 def _from_raw_sheets(path: Path) -> Codebook:
     """Walk the survey sheet row by row (begin/end group), as the form author wrote it."""
+    form_file = path  # `path` is reused below for group paths
     sheets = _raw_sheets(path)
     survey = sheets.get("survey")
     if survey is None:
@@ -242,8 +157,8 @@ def _from_raw_sheets(path: Path) -> Codebook:
         if not typ:
             continue
         if m := _BEGIN.match(typ):
-            path = "/".join([n for _, n in stack] + [name])
-            group_labels[path] = labels
+            group_path = "/".join([n for _, n in stack] + [name])
+            group_labels[group_path] = labels
             if m.group(1) == "repeat":
                 repeats[name] = next((n for k, n in reversed(stack) if k == "repeat"), "main")
             stack.append((m.group(1), name))
@@ -301,8 +216,8 @@ def _from_raw_sheets(path: Path) -> Codebook:
     return Codebook(
         fields=_finish_fields(pd.DataFrame(rows), langs), choices=_finish_choices(choices, langs),
         languages=langs, version=_str_or_none(st.get("version")),
-        title=_str_or_none(st.get("form_title")) or path.stem,
-        form_id=_str_or_none(st.get("form_id")) or path.stem,
+        title=_str_or_none(st.get("form_title")) or form_file.stem,
+        form_id=_str_or_none(st.get("form_id")) or form_file.stem,
         default_language=_default_lang(st.get("default_language"), langs),
         repeats=repeats, group_labels=group_labels, warnings=tuple(warnings))
 

@@ -114,9 +114,13 @@ class RakingResidualizer:
     def margin_weights(self, m: int) -> np.ndarray:
         return self.base * self.cell_factors[m][self.cell]
 
+    #: the old private name, kept while callers move to :meth:`cell_layout`
+    def _cell_layout(self):
+        return self.cell_layout()
+
     def residualize(self, z: np.ndarray) -> np.ndarray:
         z, flat = _as_matrix(z)
-        layout = self._cell_layout()
+        layout = self.cell_layout()
         out = self._residualize_rows(z) if layout is None else self._residualize_cells(z, layout)
         return out[:, 0] if flat else out
 
@@ -135,9 +139,10 @@ class RakingResidualizer:
                 z -= psw[:, None] * means[codes]
         return z
 
-    def _cell_layout(self):
+    def cell_layout(self):
         """Per raking cell: each margin's category, and unit counts — or None if the rows
-        do not have the structure the cell-level sweeps rely on."""
+        do not have the structure the cell-level sweeps rely on (public: the estimation
+        engine's raked fast path uses it)."""
         if not self.codes or self.cell.size == 0:
             return None
         ncell = int(self.cell.max()) + 1
@@ -190,7 +195,7 @@ class RakingResidualizer:
         ``y0[cell]`` is the sum of ``z / base`` over the cell's units with positive base
         weight, ``z0[cell]`` the sum of ``z`` over its units with zero base weight; the
         sweeps then run on these cell sums only (see :meth:`_residualize_cells`)."""
-        layout = self._cell_layout() if layout is None else layout
+        layout = self.cell_layout() if layout is None else layout
         ncell, cats, npos, positive = layout
         y0 = np.asarray(y0, dtype=float)
         z0 = np.asarray(z0, dtype=float)

@@ -1,12 +1,17 @@
 """Weight trimming with redistribution that keeps the weighted totals.
 
 Weights outside ``[lower, upper]`` are cut to the bound; the weight cut off (or added) is
-given back to the untrimmed units of the same class, proportionally to their weights
-(``redistribute="proportional"``, so their relative sizes are kept) or in equal shares
-(``"equal"``, as R ``trimWeights``). Redistribution may push other weights past a bound, so
-the step repeats until every weight is within bounds (R's ``strict=TRUE``); the class totals
-(and the grand total) are unchanged throughout (Potter 1990; Valliant, Dever & Kreuter 2018,
-§14.4).
+given back to the other units of the same class, and the step repeats until every weight is
+within bounds; the class totals (and the grand total) are unchanged throughout (Potter 1990;
+Valliant, Dever & Kreuter 2018, §14.4). Two rules:
+
+* ``redistribute="equal"`` is R ``trimWeights(design, upper, lower, strict=TRUE)``
+  exactly: each round, the units outside the bounds are cut and *every* unit inside them
+  (including one cut in an earlier round and now sitting at the bound) gets an equal share;
+  rounds repeat until none is outside (verified against R in
+  tests/data/engine_defaults/). With ``by`` this is done within each class (our extension).
+* ``redistribute="proportional"`` (the default, ours): the excess goes to the units never
+  trimmed, in proportion to their weights, so their relative sizes are kept.
 
 Trimming does not add a residualizer: the design's earlier calibration residualizers stay,
 as in R. Bounds may be absolute or multiples of the median/mean weight (``relative_to``).
@@ -38,7 +43,8 @@ def trim_weights(weights: np.ndarray, lower: float | np.ndarray = -np.inf,
     """Trim ``weights`` (n,) or (n, m) to bounds, redistributing within ``classes``.
 
     Returns (new weights, mask of rows trimmed at least once in column 0, iterations,
-    converged). Bounds may be scalars or per-column arrays (m,).
+    converged). Bounds may be scalars or per-column arrays (m,). ``"equal"`` follows R
+    ``trimWeights(strict=TRUE)`` round by round (see the module docstring).
     """
     if redistribute not in REDISTRIBUTE:
         raise UsageError(f"redistribute must be one of {REDISTRIBUTE}")
@@ -53,8 +59,10 @@ def trim_weights(weights: np.ndarray, lower: float | np.ndarray = -np.inf,
     converged = False
     it = 0
     tol = 1e-12
+    equal = redistribute == "equal"
     for it in range(1, maxit + 1):
-        out = (w < lo * (1 - tol)) | (w > up * (1 + tol))
+        # R trimWeights compares exactly; the proportional rule allows a relative tolerance
+        out = (w < lo) | (w > up) if equal else (w < lo * (1 - tol)) | (w > up * (1 + tol))
         ever |= out
         if not out.any():
             converged = True
@@ -62,7 +70,7 @@ def trim_weights(weights: np.ndarray, lower: float | np.ndarray = -np.inf,
             break
         clipped = np.clip(w, lo, up)
         cut = w - clipped  # >0 trimmed down, <0 raised up
-        free = ~ever
+        free = ~out if equal else ~ever   # R: everyone inside the bounds this round
         excess = _class_sums(cut, cls, ncls)
         nfree = _class_sums(free.astype(float), cls, ncls)
         if np.any((nfree == 0) & (np.abs(excess) > 0)):
@@ -94,6 +102,10 @@ def trim(design: Any, lower: float | None = None, upper: float | None = None, *,
          redistribute: str = "proportional", maxit: int = 100,
          on_fail: str = "raise") -> Any:
     """Trim the design's weights to ``[lower, upper]`` keeping class totals.
+
+    ``redistribute="equal"`` without ``by`` reproduces R ``trimWeights(design, upper, lower,
+    strict=TRUE)`` (Taylor designs; R's replicate-design method differs and is not copied);
+    ``"proportional"`` is ours (see the module docstring).
 
     ``relative_to="median"`` or ``"mean"`` reads the bounds as multiples of that statistic of
     the current weights (e.g. ``upper=3.5, relative_to="median"``). ``by`` names class
