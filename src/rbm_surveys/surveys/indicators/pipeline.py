@@ -51,8 +51,15 @@ class SurveyRun:
     notes: list = field(default_factory=list)  # data notes (NOTE_COLUMNS records)
 
     def notes_frame(self) -> pd.DataFrame:
-        """The data notes as a table (``NOTE_COLUMNS``)."""
-        return pd.DataFrame(self.notes, columns=NOTE_COLUMNS)
+        """The data notes as a table (``NOTE_COLUMNS``); a note quoting a cell has phone
+        numbers, e-mails, id numbers and GPS pairs masked (it goes into the outputs)."""
+        from rbm_surveys.surveys.privacy import mask_personal_text
+
+        frame = pd.DataFrame(self.notes, columns=NOTE_COLUMNS)
+        if "note" in frame.columns and len(frame):
+            frame["note"] = frame["note"].map(
+                lambda v: mask_personal_text(v) if isinstance(v, str) else v)
+        return frame
 
 
 def load_config(path: str | Path, *, text: str | None = None) -> dict:
@@ -356,7 +363,7 @@ def check_margins_against_form(margins: Path, codebook: Any) -> None:
     """Every category of a margin over a select question must be one of its choices:
     a misspelt category (``Female`` for ``female``) would otherwise be a population cell
     without respondents or, with a total of 0, dropped without a word."""
-    from rbm_surveys.config import Located, read_yaml, suggest
+    from rbm_surveys.config import read_yaml, suggest
     from rbm_surveys.surveys.weighting import load_margins
 
     if codebook is None:

@@ -315,7 +315,7 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order, lab,
     cols: dict[str, np.ndarray] = {}
     for j, (_, codes, _) in enumerate(dims[1:]):
         cols[f"__by{j}"] = np.where(codes >= 0, codes, np.nan)
-    for ind_id, (i, res) in results.items():
+    for _ind_id, (i, res) in results.items():
         for j in range(res.y.shape[1]):
             cols[f"__ind{i}_{j}"] = np.where(res.d, res.y[:, j], np.nan)
     est = _on_frame(design, cols)

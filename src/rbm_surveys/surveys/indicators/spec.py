@@ -221,5 +221,5 @@ def check_against_form(spec: ModuleSpec, codebook: Any) -> None:
             check_var(dom, ("derived", i, "domains", j), d.get("unit"))
     if problems:
         where = spec.lines or Located(spec.path)
-        raise problems_error(problems, where, f"indicator specification (checked against "
-                             f"the form)")
+        raise problems_error(problems, where, "indicator specification (checked against "
+                             "the form)")
