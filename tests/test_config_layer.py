@@ -179,3 +179,13 @@ def test_cli_csv_inputs_refuse_short_rows(tmp_path):
     assert err.where["row"] == 3
     p.write_text("framework_id,year,value\nRF1,2022,0.5\n", encoding="utf-8")
     assert read_csv_input(str(p))["value"].tolist() == [0.5]
+
+
+def test_unknown_label_language_names_the_key(tmp_path):
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex, ignore=shutil.ignore_patterns("results"))
+    cfg = ex / "config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        run_survey(cfg, write=False)
+    assert exc.value.where["key"] == "language" and exc.value.where["line"]
