@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 __all__ = ["POLLUTANTS", "AVERAGING", "Standard", "extract_standards", "to_table_unit",
            "place_in_band", "molar_volume"]
