@@ -23,7 +23,7 @@ def _levels(score) -> dict[str, str]:
 
 
 def _vetoes(score, criterion: str) -> set[str]:
-    return {e["veto_reason"] for e in score.evidence if e["criterion"] == criterion
+    return {e["veto_kind"] for e in score.evidence if e["criterion"] == criterion
             and e["vetoed"]}
 
 
@@ -76,7 +76,7 @@ def test_affirmative_sentence_next_to_a_negated_one_still_counts(tmp_path):
 ])
 def test_text_that_never_counts_is_vetoed_with_its_reason(tmp_path, text, reason):
     doc, s = _score(tmp_path, "Introduction of the contribution.\n\n" + text, "ndc_urban")
-    found = {e["veto_reason"] for e in s.evidence if e["vetoed"]}
+    found = {e["veto_kind"] for e in s.evidence if e["vetoed"]}
     assert reason in found, s.evidence
     assert not [e for e in s.evidence if not e["vetoed"]
                 and e["criterion"] in ("housing_informal", "urban_finance")]

@@ -540,6 +540,13 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
     for f in FLAGS:
         cols[f] = sc[f]
     cols["page"] = _page_numbers(document, cols["start"])
+    damaged = {pg.number: pg.reason for pg in document.pages if pg.unreadable and pg.reason}
+    if damaged and len(cols["page"]):
+        on_bad = np.isin(cols["page"], list(damaged))
+        for i in np.flatnonzero(on_bad).tolist():
+            cols["vetoed"][i] = True
+            cols["veto_reason"][i] = "damaged text"
+            cols["veto_term"][i] = damaged[int(cols["page"][i])]
 
     # one mention counts once: a match inside a longer match of the same criterion ("economic
     # development" inside "local economic development", or a phrase and a pattern on the same

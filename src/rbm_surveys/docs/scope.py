@@ -299,8 +299,10 @@ def _negex_vetoes(language: str, text: str, spans: list[tuple[int, int]]
 
 
 # --------------------------------------------------------------------------- structure
-_TOC_LINE = re.compile(r"^\s*\S.{1,150}?(?:\.{3,}|…{2,}|_{3,}|(?:\s?\.\s?){4,}|\t|\s{2,}|\s)"
-                       r"\s*\d{1,3}\s*$")
+# a contents entry: dot leaders, a tab or wide gap before a page number; or a short line
+# (a wrapped PDF prose line that happens to end in a number is longer)
+_TOC_LINE = re.compile(r"^\s*\S.{1,150}?(?:\.{3,}|…{2,}|_{3,}|(?:\s?\.\s?){4,}|\t|\s{2,})"
+                       r"\s*\d{1,3}\s*$|^(?=.{3,60}$)\s*\S[^.;:!?]{1,55}\s\d{1,3}\s*$")
 _NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+\S")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?;:。！？；؟]\s*$")
@@ -378,6 +380,22 @@ def _zones(text: str, c: Cues, pstart: np.ndarray, pend: np.ndarray) -> _Zones:
         start = offs[i]
         cap = start + _ZONE_CAP[kind]
         j = i + 1
+        if kind == "table of contents":
+            # the contents end after their last entry line (dot leaders or a page number)
+            # once two non-entry lines follow: wrapped PDF prose has no sentence end per line
+            last, misses = i, 0
+            while j < n and offs[j] < cap and misses < 2:
+                s = lines[j].strip()
+                if s and _TOC_LINE.match(s):
+                    last, misses = j, 0
+                elif s:
+                    misses += 1
+                j += 1
+            j = last + 1
+            end = offs[j] if j < n else len(text)
+            ranges.append((offs[i], end, kind))
+            i = j
+            continue
         while j < n and offs[j] < cap:
             s = lines[j].strip()
             if s and kind != "table of contents" and _STOP_HEADING.match(s) \
