@@ -254,3 +254,26 @@ def test_reused_sums_follow_with_columns_and_weights():
         "level == 'F'")
     np.testing.assert_allclose(new["estimate"], want["estimate"], rtol=1e-12)
     np.testing.assert_allclose(new["se"], want["se"], rtol=1e-10)
+
+
+# ------------------------------------------------------------------ documented public API
+VERBS = ("mean", "total", "proportion", "table", "crosstab", "ratio", "quantile", "var",
+         "poststratify", "rake", "calibrate", "trim", "with_columns", "with_weights")
+
+
+@pytest.mark.parametrize("name", VERBS)
+def test_verbs_have_real_signatures_and_documented_r_equivalents(name):
+    import inspect
+
+    from rbm_surveys.surveys.replicate import ReplicateDesign
+
+    for cls in (SurveyDesign, ReplicateDesign):
+        fn = getattr(cls, name)
+        kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+        if name != "with_columns":                    # name=values is its interface
+            assert inspect.Parameter.VAR_POSITIONAL not in kinds, (cls, name)
+            assert inspect.Parameter.VAR_KEYWORD not in kinds, (cls, name)
+        doc = inspect.getdoc(fn) or ""
+        assert len(doc) > 80, (cls, name)
+        if name != "with_weights":
+            assert "R equivalent" in doc and "Return" in doc, (cls, name)

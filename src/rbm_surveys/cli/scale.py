@@ -37,7 +37,7 @@ def register(sub) -> None:
     e.add_argument("--by", action="append", default=[], metavar="COL[,COL]",
                    help="disaggregation (repeatable; comma = cross-classification)")
     e.add_argument("--statistic", default="proportion", choices=["proportion", "mean", "total"])
-    e.add_argument("--ci", default="logit")
+    e.add_argument("--ci", default=None, help="interval method (default: the engine's for the statistic)")
     e.add_argument("--replicate", choices=["jk1", "jkn", "brr", "fay", "bootstrap"])
     e.add_argument("--replicates", type=int, default=200)
     e.add_argument("--seed", type=int, default=None)

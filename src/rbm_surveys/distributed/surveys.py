@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from rbm_surveys.errors import DataError, UsageError
+from rbm_surveys.surveys.ci import DEFAULT_PROPORTION_CI
 from rbm_surveys.surveys.design import SurveyDesign
 from rbm_surveys.surveys.estimate import PsuSums, estimate_from_sums
 
@@ -160,7 +161,7 @@ class DaskDesign:
 
     # ------------------------------------------------------------------ estimates
     def table(self, variables: str | Sequence[str], bys: Sequence[Any] = (None,),
-              statistic: str = "proportion", deff: bool | str = False, ci: str = "wald",
+              statistic: str = "proportion", deff: bool | str = False, ci: str | None = None,
               level: float = 0.95) -> pd.DataFrame:
         """Several disaggregations in one pass over the partitions (as
         :meth:`SurveyDesign.table`). ``statistic``: proportion (categorical variables),
@@ -172,6 +173,8 @@ class DaskDesign:
             raise UsageError(f"statistic={statistic!r} is not available on Dask",
                              key="statistic", hint="use proportion, mean or total; ratio() "
                                                    "for ratios; quantiles need the rows")
+        if ci is None:
+            ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
         specs = [[str(c) for c in _as_list(b)] for b in bys]
         by_cols = list(dict.fromkeys(c for s in specs for c in s))
         stats = self._sums(names, by_cols, categorical=statistic == "proportion",
@@ -181,8 +184,9 @@ class DaskDesign:
         return self._finish(out, stats)
 
     def proportion(self, variables: str | Sequence[str], by: Any = None, deff: bool | str = False,
-                   ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
-        """Proportions of each level (R ``svymean(~factor)``/``svyciprop``)."""
+                   ci: str = DEFAULT_PROPORTION_CI, level: float = 0.95) -> pd.DataFrame:
+        """Proportions of each level (R ``svymean(~factor)``/``svyciprop``); the default
+        interval is the in-memory engine's."""
         return self.table(variables, [by], "proportion", deff, ci, level)
 
     def mean(self, variables: str | Sequence[str], by: Any = None, deff: bool | str = False,

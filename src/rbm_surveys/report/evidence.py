@@ -285,7 +285,7 @@ def _document_page(sha: str, rows: pd.DataFrame, evidence: list[dict],
 def _index_page(rows: pd.DataFrame) -> str:
     parts = ['<table><tr><th scope="col">Document</th><th scope="col">Rubric(s)</th>'
              '<th scope="col">Criteria</th><th scope="col">Reviewed</th>'
-             '<th scope="col">Disputed</th><th scope="col">Unreviewed</th>'
+             '<th scope="col">Disputed</th><th scope="col">Pending</th>'
              '<th scope="col">Changed by review</th></tr>']
     for sha, g in rows.groupby("document_sha256", sort=False):
         st = g["status"]
@@ -298,7 +298,9 @@ def _index_page(rows: pd.DataFrame) -> str:
             f"<td class=num>{int((g['review_state'] == 'pending').sum())}</td>"
             f"<td class=num>{int((g['final_level'] != g['level']).sum())}</td></tr>")
     body = ('<header><h1>Evidence report</h1><p class="meta">Proposed and reviewed levels per '
-            "document, with the passages behind them.</p></header>"
+            "document, with the passages behind them. Reviewed: reviewed or adjudicated; "
+            "disputed: reviewers disagree, not adjudicated yet; pending: no decision yet "
+            "(the engine's proposal stands, unreviewed).</p></header>"
             f'<main id="main">{"".join(parts)}</table></main>')
     return _page("Evidence report", body)
 

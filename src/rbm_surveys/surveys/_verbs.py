@@ -64,7 +64,15 @@ class DesignVerbs(DesignCore):
               ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
         """Weighted totals; a categorical variable gives the estimated count of each level.
 
-        Parameters and returned columns as :meth:`mean` (``statistic="total"``).
+        Parameters
+        ----------
+        variables, by, deff, ci, level
+            As :meth:`mean`; categorical variables are allowed (one row per level).
+
+        Returns
+        -------
+        DataFrame
+            Columns as :meth:`mean`, ``statistic="total"``.
 
         R equivalent: ``svytotal(~y, design, na.rm=TRUE)`` (and ``svyby(..., svytotal)``).
         """
@@ -231,7 +239,15 @@ class DesignVerbs(DesignCore):
             level: float = 0.95) -> pd.DataFrame:
         """Population variance of numeric variables (``statistic="variance"``).
 
-        Parameters: as :meth:`mean` (no ``deff``). Returns columns as :meth:`mean`.
+        Parameters
+        ----------
+        variables, by, level
+            As :meth:`mean` (Wald interval, no ``deff``).
+
+        Returns
+        -------
+        DataFrame
+            Columns as :meth:`mean`; SE treats the mean as fixed, as R.
 
         R equivalent: ``svyvar(~y, design, na.rm=TRUE)``.
         """

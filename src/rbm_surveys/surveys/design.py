@@ -401,10 +401,45 @@ class SurveyDesign(DesignVerbs):
     @staticmethod
     def from_replicate_weights(data: pd.DataFrame, weights: str, repweights: Any,
                                type: str = "other", scale: float | None = None,
-                               rscales: Any = None, mse: bool = False, **kw: Any) -> "Any":
-        """A :class:`ReplicateDesign` from user-supplied replicate weights (R ``svrepdesign``)."""
+                               rscales: Any = None, mse: bool = False,
+                               on: dict[str, str] | Sequence[str] | None = None,
+                               combined_weights: bool = True, rho: float | None = None,
+                               fay_rho: float | None = None) -> "Any":
+        """A :class:`ReplicateDesign` from user-supplied replicate weights.
+
+        Parameters
+        ----------
+        data : DataFrame
+            The survey frame.
+        weights : str
+            Full-sample weight column.
+        repweights : list of str or DataFrame
+            Replicate columns of ``data``, or a table joined to ``data`` by ``on``.
+        type : {"other", "jk1", "jkn", "brr", "fay", "bootstrap"}
+            Gives the default ``scale`` (brr 1/R, fay 1/(R(1-rho)^2), jk1 (R-1)/R,
+            bootstrap 1/(R-1)); ``other`` needs ``scale``, ``jkn`` needs ``rscales``.
+        scale, rscales : float, array
+            Variance = scale * sum_r rscales_r (theta_r - centre)^2.
+        mse : bool
+            Centre on the full-sample estimate.
+        on : dict or list, optional
+            Unit-id columns joining a replicate table (never joined by position).
+        combined_weights : bool
+            False: the replicates are factors to multiply the weights by.
+        rho, fay_rho : float
+            Fay's rho (needed with ``type="fay"``), R's convention; see
+            :meth:`ReplicateDesign.from_weights`.
+
+        Returns
+        -------
+        ReplicateDesign
+
+        R equivalent: ``svrepdesign(data=, repweights=, weights=, type=, rho=, scale=,
+        rscales=, combined.weights=, mse=)``.
+        """
         from rbm_surveys.surveys.replicate import ReplicateDesign
         return ReplicateDesign.from_weights(data, weights=weights, repweights=repweights,
                                             type=type, scale=scale, rscales=rscales, mse=mse,
-                                            **kw)
+                                            on=on, combined_weights=combined_weights,
+                                            rho=rho, fay_rho=fay_rho)
 

@@ -270,7 +270,11 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
         active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0, domain_lonely)
                   for i, stage in enumerate(design.stages)]
     if keep is not None:
-        keep.update(totals=totals, active=active, pps=None, domain_lonely=domain_lonely)
+        # active as a mask (groups the domain touches); the counts matter only to
+        # adjust_domain_lonely, passed separately
+        keep.update(totals=totals, pps=None, domain_lonely=domain_lonely,
+                    active=None if active is None else [None if a is None else a > 0
+                                                        for a in active])
     return taylor_variance(design.stages, totals, design.lonely_psu, active, domain_lonely)
 
 
@@ -1055,7 +1059,7 @@ class PsuSums:
 
 def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
                        statistic: str = "proportion", deff: bool | str = False,
-                       ci: str = "wald", level: float = 0.95,
+                       ci: str | None = None, level: float = 0.95,
                        denominator: int | None = None) -> pd.DataFrame:
     """Estimates from :class:`PsuSums` on a design that holds only the PSU structure.
 
@@ -1067,6 +1071,8 @@ def estimate_from_sums(design: Any, stats: PsuSums, bys: Sequence[Any],
     index of the denominator's virtual column).
     """
     check_choice(statistic, ("proportion", "mean", "total", "ratio"), "statistic")
+    if ci is None:
+        ci = DEFAULT_PROPORTION_CI if statistic == "proportion" else "wald"
     ci = _check_ci(ci, PROPORTION_METHODS if statistic == "proportion" else CI_METHODS)
     if ci == "likelihood":
         raise UsageError("ci='likelihood' needs the rows", key="ci",
@@ -1130,9 +1136,11 @@ class Linearisation:
     :func:`mean`/:func:`total`/:func:`proportion`/:func:`ratio` with ``ci="wald"``).
     Taylor designs: ``totals[s]`` (C_s x K) are the cluster totals at stage s of each
     estimate's influence scores (residualised by the design's calibrations), ``active``
-    the (G x K) groups each estimate's domain touches (lonely-PSU rules) or None, ``pps``
-    the joint-inclusion matrix of matrix-PPS designs; the SE of estimate k is the
-    variance formula applied to column k. Replicate designs: ``theta_r`` (K x R)."""
+    the (G x K) counts of clusters of each group holding the estimate's domain (lonely-PSU
+    rules) or None, ``pps`` the joint-inclusion matrix of matrix-PPS designs,
+    ``domain_lonely`` whether the design's ``adjust_domain_lonely`` rule applied; the SE of
+    estimate k is the variance formula applied to column k. Replicate designs:
+    ``theta_r`` (K x R)."""
 
     table: pd.DataFrame
     theta: np.ndarray
@@ -1140,6 +1148,7 @@ class Linearisation:
     active: list | None = None
     pps: np.ndarray | None = None
     theta_r: np.ndarray | None = None
+    domain_lonely: bool = False
 
 
 def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
@@ -1171,4 +1180,4 @@ def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
     frame = _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
                    statistic, "wald", 0.95)
     return Linearisation(frame, res.theta, keep.get("totals"), keep.get("active"),
-                         keep.get("pps"), res.theta_r)
+                         keep.get("pps"), res.theta_r, bool(keep.get("domain_lonely", False)))

@@ -210,6 +210,12 @@ class ReplicateDesign(DesignVerbs):
 
         Weights, replicate weights/factors, scale and calibration are kept as they are (no
         re-calibration); see :meth:`SurveyDesign.with_columns` for ``columns``.
+
+        Returns
+        -------
+        ReplicateDesign
+            Over the frame with the new columns; cached codes of untouched columns kept.
+
         R equivalent: ``update(repdesign, name = expression)``."""
         return derive_with_columns(self, columns, set())
 

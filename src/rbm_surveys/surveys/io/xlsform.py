@@ -9,15 +9,13 @@ as rows and the refusal becomes a warning.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rbm_surveys.errors import FileFormatError, FormError, UsageError
+from rbm_surveys.errors import FileFormatError, FormError
 from rbm_surveys.provenance import Source
 
 __all__ = ["Codebook", "read_form", "DEFAULT_LANGUAGE", "MISSING_CODE_COLUMNS", "ISSUE_COLUMNS"]

@@ -43,6 +43,13 @@ def base_weights(data: pd.DataFrame, stage_probs: Sequence[str], *,
     check: optional column with the overall probability (``check_kind="prob"``) or weight
         (``"weight"``) the export claims; rows where the product disagrees by more than
         ``rtol`` (relative) are a :class:`DataError` naming the first such row.
+
+    Returns
+    -------
+    ndarray
+        One base weight per row.
+
+    R equivalent: ``1 / (p1 * p2 * ...)`` before ``svydesign(weights=)`` (R has no verb).
     """
     if isinstance(stage_probs, str):
         stage_probs = [stage_probs]

@@ -402,6 +402,9 @@ def poststratify(design: Any, margin: Any, *, collapse: Mapping | None = None,
     ``margin`` is a :class:`Margin`, ``{variable: {category: total}}`` (one variable) or a
     path; the cells come from all its variables. Taylor designs get a
     :class:`PostStratResidualizer`; replicate designs post-stratify every replicate.
+    Parameters, returns: see :meth:`SurveyDesign.poststratify`.
+
+    R equivalent: ``postStratify(design, ~var, population)``.
     """
     check_on_fail(on_fail)
     ms = as_margin_set(margin, collapse, min_cell)
@@ -436,6 +439,9 @@ def rake(design: Any, margins: Any, *, epsilon: float = 1e-7, maxit: int = 100,
     an absolute change of a cell total; R's default is ``epsilon=1, maxit=10`` (ours is
     stricter: ``1e-7`` relative, 100 sweeps). Not converging is a
     :class:`ConvergenceError` (or a warning carried on the design with ``on_fail="warn"``).
+    Parameters, returns: see :meth:`SurveyDesign.rake`.
+
+    R equivalent: ``rake(design, sample.margins, population.margins, control=)``.
     """
     check_on_fail(on_fail)
     ms = as_margin_set(margins, collapse, min_cell)
@@ -479,6 +485,9 @@ def calibrate(design: Any, population: Any, *, calfun: str = "linear",
     g = new/old weight, or on the new weight itself with ``bounds_const=True`` (R
     ``bounds.const``). Non-convergence or bounds not met raise :class:`ConvergenceError`,
     negative weights :class:`WeightingError` (or warnings with ``on_fail="warn"``).
+    Parameters, returns: see :meth:`SurveyDesign.calibrate`.
+
+    R equivalent: ``calibrate(design, formula, population, calfun=, bounds=, bounds.const=)``.
     """
     check_on_fail(on_fail)
     if calfun not in CALFUNS:

@@ -58,6 +58,9 @@ def nonresponse_adjust(data: pd.DataFrame, weights: np.ndarray, responded: str |
     non-respondents; a tidy factor table with ``FACTOR_COLUMNS``). A class with eligible
     units but no respondents, or a factor above ``max_factor``, is a
     :class:`WeightingError` naming the class, with a hint to merge classes.
+
+    R equivalent: none in ``survey``; as ``sampling``/``PracTools`` weighting-class
+    adjustment (Valliant, Dever & Kreuter 2018, §13.5).
     """
     w = np.asarray(weights, dtype=float)
     if w.shape != (len(data),) or not np.all(np.isfinite(w)) or np.any(w < 0):
@@ -115,6 +118,9 @@ def propensity_classes(data: pd.DataFrame, responded: str | np.ndarray,
     (standardised). ``weights`` (design weights) enter the fit as sample weights. Returns
     (class label per row, 1..n_classes; propensity per row). Ties at quantile cut points
     go to the lower class; fewer classes result if propensities take few distinct values.
+
+    R equivalent: ``glm(responded ~ ..., family=binomial, weights=)`` then quantile classes
+    (PracTools ``pclass``).
     """
     from sklearn.linear_model import LogisticRegression
 

@@ -111,7 +111,9 @@ def trim(design: Any, lower: float | None = None, upper: float | None = None, *,
     the current weights (e.g. ``upper=3.5, relative_to="median"``). ``by`` names class
     columns within which the trimmed weight is redistributed (default: the whole sample).
     Replicate designs trim each replicate column to the same bounds (relative bounds use each
-    column's own median/mean).
+    column's own median/mean). Parameters, returns: see :meth:`SurveyDesign.trim`.
+
+    R equivalent: ``trimWeights(design, upper=, lower=, strict=TRUE)``.
     """
     check_on_fail(on_fail)
     if lower is None and upper is None:
