@@ -294,7 +294,7 @@ def main() -> None:
     cpu: dict = {}
     wall: dict = {}
     loads = []
-    for _r in range(a.rounds):
+    for _ in range(a.rounds):
         loads.append(os.getloadavg()[0])
         for task, tool, fn, args in tasks:
             c, w, _ = timed(fn, *args)

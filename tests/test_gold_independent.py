@@ -144,10 +144,11 @@ def test_files_readable_with_stated_format_and_language(halves, documents, gi):
     for split, r in [(s, r) for s, rs in halves.items() for r in rs]:
         doc = documents[(split, r["file"])]
         assert doc.kind == r["format"], r["file"]
-        assert len(doc.text) > 200, r["file"]
+        # a reader may blank a page it finds damaged (gold: damaged files only)
+        assert len(doc.text) > 200 or (r.get("damage") and doc.unreadable_pages), r["file"]
         if r["language"] == "mixed":
             assert doc.language in r["languages"], r["file"]
-        elif r.get("damage") not in ("mojibake", "reverse", "arabic_forms"):
+        elif r.get("damage") is None:
             assert doc.language == r["language"], (r["file"], doc.language)
         if r.get("damage") or r["format"] == "pdf" and r["language"] == "ar":
             continue  # damaged on purpose / RTL digit order in PDF text layers
@@ -164,9 +165,10 @@ def test_damaged_documents_are_damaged(halves, documents):
     marks = {"mojibake": "Ã©", "arabic_forms": "المادة"[::-1], "reverse": "olucítrA",
              "letterspace": "I m p l e m e n t a t i o n"}
     for split, r in rows:
-        text = documents[(split, r["file"])].text
+        doc = documents[(split, r["file"])]
         assert "not_determinable" in r["expected"].values()
-        assert marks[r["damage"]] in text, r["file"]
+        # the damage is in the text, or the reader recognised the page as unreadable
+        assert marks[r["damage"]] in doc.text or doc.unreadable_pages, r["file"]
 
 
 def test_kappa_and_decoy_matching(gi):

@@ -4,7 +4,6 @@ inheriting the household's strata, PSU and weight."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from rbm_surveys.errors import ConfigError

@@ -181,10 +181,10 @@ def test_gigabyte_zip_bomb_as_review_workbook_is_refused_before_inflating(tmp_pa
 
 def test_framework_value_that_is_a_word(tmp_path, capsys):
     values = tmp_path / "values.csv"
-    values.write_text("framework_id,year,value\nRF0174,2022,four\n")
+    values.write_text("framework_id,year,value\nRF0170,2022,four\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values)
     line = one_line_error(rc, err)
-    assert "'four' is not a number" in line and "row 2" in line
+    assert "'four' is not a finite number" in line and "row 2" in line
 
 
 @pytest.mark.parametrize("damage", ["truncate", "crc", "method", "directory", "encrypted"])
@@ -452,7 +452,7 @@ def test_no_live_formula_in_any_output(tmp_path, capsys):
     assert rc == 0, err
 
     values = tmp_path / "values.csv"
-    values.write_text("framework_id,year,value,source\nRF0174,2022,40,=1+1\n")
+    values.write_text("framework_id,subset,year,value,source\nRF0170,national,2022,40,=1+1\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values, "--out", out / "progress.csv")
     assert rc == 0, err
 

@@ -101,7 +101,7 @@ def _demo_baseline_round(out_dir: Path) -> Path:
     from rbm_surveys.surveys.indicators.simulate import write_example
 
     inputs = out_dir / "baseline_round" / "inputs"
-    files = write_example(inputs, seed=SEED + 1, ea_per_stratum=6, per_ea=12, export_format="csv")
+    files = write_example(inputs, seed=SEED + 1, ea_per_stratum=6, per_ea=12)
     cfg = load_config(files["config"])
     cfg["output"] = out_dir / "baseline_round" / "results"
     run = run_survey(cfg)

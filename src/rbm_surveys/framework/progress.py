@@ -81,7 +81,7 @@ def _numeric(values: pd.DataFrame, column: str, required: bool) -> np.ndarray:
     bad = num.isna() & ~blank
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"value {raw.iloc[i]!r} is not a finite number", row=_row(i),
+        raise DataError(f"value {raw.iloc[i]!r} is not a number", row=_row(i),
                         column=column,
                         key=values["framework_id"].iloc[i],
                         hint="give numbers only (proportions as fractions, e.g. 0.48)")

@@ -31,13 +31,18 @@ PROPORTION_METHODS = ("wald", "t", "mean", "logit", "xlogit", "likelihood", "asi
                       "korn-graubard", "wilson")
 
 
+def _t_ppf(q: float | np.ndarray, df: np.ndarray) -> np.ndarray:
+    """t quantile (``scipy.stats.t.ppf`` without its per-call overhead: the same
+    ``special.stdtrit``), normal where df is infinite, NaN where df <= 0."""
+    df = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore"):
+        t = special.stdtrit(np.where(df > 0, df, np.nan), q)
+    return np.where(np.isinf(df), special.ndtri(q), t)
+
+
 def critical(level: float, df: np.ndarray | float) -> np.ndarray:
     """Two-sided critical value: t(df) quantile, normal where df is infinite."""
-    df = np.asarray(df, dtype=float)
-    q = 1 - (1 - level) / 2
-    with np.errstate(invalid="ignore"):
-        t = stats.t.ppf(q, np.where(df > 0, df, np.nan))
-        return np.where(np.isinf(df), stats.norm.ppf(q), t)
+    return _t_ppf(1 - (1 - level) / 2, np.asarray(df, dtype=float))
 
 
 def wald_interval(est: np.ndarray, se: np.ndarray, df: np.ndarray,
@@ -105,11 +110,12 @@ def proportion_interval(method: str, p: np.ndarray, var: np.ndarray, df: np.ndar
         if method in ("beta", "korn-graubard"):
             n_eff = np.where(var > 0, p * (1 - p) / var, n)
             # Korn & Graubard's df adjustment: (t_{n-1} / t_{df})^2, as R svyciprop
-            ratio = stats.t.ppf(alpha / 2, n - 1) / np.where(
-                np.isinf(df), stats.norm.ppf(alpha / 2), stats.t.ppf(alpha / 2, df))
+            ratio = _t_ppf(alpha / 2, n - 1) / _t_ppf(alpha / 2, df)
             n_eff = n_eff * ratio ** 2
-            lo = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
-            hi = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)),
+            # beta quantiles (``special.betaincinv`` = ``stats.beta.ppf`` without its overhead)
+            lo = np.where(p > 0, special.betaincinv(n_eff * p, n_eff * (1 - p) + 1, alpha / 2),
+                          0.0)
+            hi = np.where(p < 1, special.betaincinv(n_eff * p + 1, n_eff * (1 - p), 1 - alpha / 2),
                           1.0)
             return lo, hi
         if method == "wilson":

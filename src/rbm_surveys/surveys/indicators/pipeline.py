@@ -221,7 +221,7 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     res = run_indicators(frame, [spec], design, reasons=reasons, rules_=cfg["reporting"],
                          weights_label=weights_label, derived_ready=True,
                          category_order=codebook.choice_order() if codebook is not None else {},
-                         labels=form_labels(codebook, cfg.get("language")), members=members)
+                         labels=_labels_for_run(codebook, cfg), members=members)
     if report is not None:
         notes.append(_note(spec.module, "weighting", "main", 0,
                            "every respondent is in a cell of every margin (raking would stop "
@@ -315,6 +315,24 @@ def _suggest(word: str, names: list[str]) -> str:
     from rbm_surveys.config import suggest
 
     return suggest(word, names)
+
+
+def _labels_for_run(codebook: Any, cfg: dict):
+    """The form's labels in the run's ``language``; an unknown language names the key."""
+    from rbm_surveys.config import Located, suggest
+    from rbm_surveys.errors import UsageError
+
+    try:
+        return form_labels(codebook, cfg.get("language"))
+    except UsageError as exc:
+        where = cfg.get("lines") or Located(str(cfg.get("path", "")))
+        langs = list(codebook.languages) if codebook is not None else []
+        raise ConfigError(f"language {cfg.get('language')!r} is not a language of the form"
+                          f"{suggest(str(cfg.get('language')), langs)}",
+                          file=where.file or None, key="language",
+                          line=where.line(("language",)),
+                          hint=f"use one of {', '.join(langs)} (or its code, e.g. fr)"
+                          ) from exc
 
 
 def form_labels(codebook: Any, language: str | None = None):

@@ -316,6 +316,39 @@ def write_kobo_export(sample: pd.DataFrame, module: str, path: str | Path, seed:
     return path
 
 
+def _without_units(spec: Path) -> None:
+    """Rewrite a spec copy without its member-level (repeat) parts."""
+    import yaml
+
+    doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506
+    if not doc.get("units"):
+        return
+    doc.pop("units")
+    doc["derived"] = [d for d in doc.get("derived", []) if not d.get("unit")]
+    doc["indicators"] = [i for i in doc["indicators"] if not i.get("unit")]
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _text_loader():
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """yes/no stay text, as in rbm_surveys.config."""
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(t, rx) for t, rx in v if t != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return Loader
+
+
+_TextLoader = _text_loader()
+
+
 def write_example(folder: str | Path, *, seed: int = 2026, population: int = 60_000,
                   ea_per_stratum: int = 10, per_ea: int = 15, export_format: str = "xlsx"
                   ) -> dict[str, Path]:
@@ -339,6 +372,8 @@ def write_example(folder: str | Path, *, seed: int = 2026, population: int = 60_
         spec = folder / "specs" / f"{module}.yaml"
         spec.parent.mkdir(exist_ok=True)
         spec.write_bytes(bundled_spec_paths()[module].read_bytes())
+        if export_format != "xlsx":
+            _without_units(spec)  # a KoBo CSV export has no repeat sheets
         design = folder / "designs" / f"{module}.csv"
         design.parent.mkdir(exist_ok=True)
         (sample.groupby("ea", as_index=False)
