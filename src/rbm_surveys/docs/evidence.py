@@ -510,8 +510,8 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
     # a standard's value in a table row is not a contents line, title or body name, unless
     # the row sits in a contents section
     q_skip = is_q & layout_only & (sc["veto_cue"] != "section heading")
-    # a value on the same line as a rubric veto term (a WHO guideline quoted in a reference
-    # list entry split into several "sentences" by its full stops) is vetoed too
+    # a value on the same short line as a rubric veto term (a WHO guideline quoted in a
+    # reference list entry split into several "sentences" by its full stops) is vetoed too
     neg_terms = tuple(t for lang_, ts in rubric.negative if lang_ == lang for t in ts)
     neg_rx = terms_regex(lang, neg_terms) if neg_terms else None
     if neg_rx is not None:
@@ -520,7 +520,10 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
             s = int(cols["start"][i])
             a = text_.rfind("\n", 0, s) + 1
             b = text_.find("\n", int(cols["end"][i]))
-            m = neg_rx.search(text_, a, b if b >= 0 else len(text_))
+            b = b if b >= 0 else len(text_)
+            if b - a > 160:  # only a list entry or table row, not a paragraph of prose
+                continue
+            m = neg_rx.search(text_, a, b)
             if m:
                 vetoed[i], veto_term[i], veto_reason[i] = True, m.group(0), "rubric negative term"
     # a repeal vetoes a standard only when it is said in the value's own sentence (a table
