@@ -65,6 +65,45 @@ def norm(text: str) -> str:
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])", "", t)
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _quote_pattern(quote: str) -> re.Pattern | None:
+    """A pattern finding ``quote`` in extracted text whatever the line breaks, table-cell
+    separators, bullets or case."""
+    tokens = re.findall(r"\w+", unicodedata.normalize("NFKC", quote))
+    if not tokens:
+        return None
+    parts = [r"\s*".join(map(re.escape, t)) if _CJK.search(t) else re.escape(t) for t in tokens]
+    return re.compile(r"[\W_]*".join(parts), re.IGNORECASE)
+
+
+def decoy_spans(text: str, quotes: list[str], toc_entries: list[str] = ()) -> tuple[list, list]:
+    """Character spans of the decoy regions in a document's text: every occurrence of each
+    decoy quote, the first occurrence of each table-of-contents entry. Quotes that cannot be
+    located (e.g. digits reordered in an Arabic PDF text layer) are returned apart."""
+    spans, unlocated = [], []
+    for q, first_only in [(q, False) for q in quotes] + [(q, True) for q in toc_entries]:
+        pat = _quote_pattern(q)
+        hits = list(pat.finditer(text)) if pat else []
+        if not hits:
+            unlocated.append(q)
+            continue
+        spans += [(m.start(), m.end()) for m in (hits[:1] if first_only else hits)]
+    return spans, unlocated
+
+
+def evidence_in_decoy(ev: dict, spans: list, unlocated: list[str]) -> bool:
+    """Whether an evidence record's match lies inside a decoy span (by its offsets), or, for
+    quotes that could not be located, inside the quote's text."""
+    start, end = ev.get("start"), ev.get("end")
+    if start is not None and end is not None:
+        if any(a <= start and end <= b for a, b in spans):
+            return True
+        return bool(unlocated) and in_decoy(ev.get("text", ""), ev.get("passage", ""), unlocated)
+    return in_decoy(ev.get("text", ""), ev.get("passage", ""), unlocated)
+
+
 def in_decoy(match: str, passage: str, quotes: list[str]) -> bool:
     """Whether an evidence match (inside ``passage``) lies in one of the decoy quotes."""
     m, p = norm(match), norm(passage)
@@ -135,6 +174,7 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
         for c in missing:
             base[c] = "absent"
         quotes = g.get("decoy_quotes", [])
+        spans, unlocated = decoy_spans(doc.text, quotes, g.get("decoy_toc_entries", []))
         decoy_hits = []
         quantity_found = set()
         for ev in score.evidence:
@@ -142,11 +182,11 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
                 continue
             if ev.get("value") is not None and ev.get("pollutant"):
                 quantity_found.add(ev["criterion"])
-            if in_decoy(ev.get("text", ""), ev.get("passage", ""), quotes):
+            if evidence_in_decoy(ev, spans, unlocated):
                 decoy_hits.append({"criterion": ev["criterion"], "text": ev.get("text", ""),
                                    "passage": ev.get("passage", "")[:160]})
         base_decoy = sum(1 for crit, lines in base_support.items() for ln in lines
-                         if in_decoy(ln, ln, quotes))
+                         if in_decoy(ln, ln, quotes + g.get("decoy_toc_entries", [])))
         unit = g["file"].rsplit(".", 1)[0]
         files.append({"file": g["file"], "unit": unit, "rubric": g["rubric"],
                       "language": g["language"], "detected_language": doc.language,
@@ -159,7 +199,8 @@ def score_split(split: str, gold_dir: Path = GOLD_DIR) -> dict:
                       "standards": g.get("standards", []), "quantity_found": sorted(quantity_found)})
         for crit, gold in g["expected"].items():
             rows.append({"file": g["file"], "unit": unit, "rubric": g["rubric"],
-                         "language": g["language"], "criterion": crit, "gold": gold,
+                         "language": g["language"], "format": g["format"],
+                         "criterion": crit, "gold": gold,
                          "engine": v[crit], "baseline": base[crit]})
     return {"split": split, "rows": rows, "files": files}
 
@@ -198,15 +239,21 @@ def bootstrap(rows: list[dict], col: str, reps: int = 2000, seed: int = 15) -> d
         by_unit[r["unit"]].append(r)
     units = sorted(by_unit)
     if len(units) < 2:
-        return {"exact_ci": (math.nan, math.nan), "kappa_ci": (math.nan, math.nan)}
+        nan2 = (math.nan, math.nan)
+        return {"exact_ci": nan2, "kappa_ci": nan2, "precision_ci": nan2, "recall_ci": nan2}
     rng = random.Random(seed)
-    ex, ka = [], []
+    ex, ka, pr, rc = [], [], [], []
     for _ in range(reps):
         sample = [r for _u in range(len(units)) for r in by_unit[units[rng.randrange(len(units))]]]
         a = agreement(sample, col)
         ex.append(a["exact"])
         if not math.isnan(a["kappa"]):
             ka.append(a["kappa"])
+        p = present_pr(sample, col)
+        if not math.isnan(p["precision"]):
+            pr.append(p["precision"])
+        if not math.isnan(p["recall"]):
+            rc.append(p["recall"])
 
     def pct(xs: list[float]) -> tuple[float, float]:
         if not xs:
@@ -214,7 +261,8 @@ def bootstrap(rows: list[dict], col: str, reps: int = 2000, seed: int = 15) -> d
         xs = sorted(xs)
         return (xs[int(0.025 * (len(xs) - 1))], xs[int(math.ceil(0.975 * (len(xs) - 1)))])
 
-    return {"exact_ci": pct(ex), "kappa_ci": pct(ka)}
+    return {"exact_ci": pct(ex), "kappa_ci": pct(ka), "precision_ci": pct(pr),
+            "recall_ci": pct(rc)}
 
 
 def aqg_standards(files: list[dict], rows: list[dict], col: str) -> dict:
@@ -266,7 +314,10 @@ def summarise(result: dict, reps: int = 2000) -> dict:
                           for k, rs in _group(rows, "rubric").items()}
         m["by_language"] = {k: {**agreement(rs, col), **bootstrap(rs, col, reps)}
                             for k, rs in _group(rows, "language").items()}
+        m["by_format"] = {k: {**agreement(rs, col), **bootstrap(rs, col, reps)}
+                          for k, rs in _group(rows, "format").items()}
         m["present"] = present_pr(rows, col)
+        m["present"].update({k: m["overall"][k] for k in ("precision_ci", "recall_ci")})
         m["aqg"] = aqg_standards([f for f in files if f["rubric"] == "who_aqg"],
                                  [r for r in rows if r["rubric"] == "who_aqg"], col)
         m["invariance"] = invariance(files, col)
@@ -320,8 +371,11 @@ def format_report(s: dict, details: bool = False) -> str:
         lines.append(line(f"  rubric {k}", e["by_rubric"][k], b["by_rubric"][k]))
     for k in e["by_language"]:
         lines.append(line(f"  language {k}", e["by_language"][k], b["by_language"][k]))
+    for k in e["by_format"]:
+        lines.append(line(f"  format {k}", e["by_format"][k], b["by_format"][k]))
     pe, pb = e["present"], b["present"]
-    lines.append(f'"present" precision / recall: engine {pe["precision"]:.2f} / {pe["recall"]:.2f} '
+    lines.append(f'"present" precision / recall: engine {pe["precision"]:.2f} '
+                 f'{_ci(pe["precision_ci"])} / {pe["recall"]:.2f} {_ci(pe["recall_ci"])} '
                  f'({pe["tp"]} of {pe["n_said"]} said, {pe["n_gold"]} in gold); '
                  f'baseline {pb["precision"]:.2f} / {pb["recall"]:.2f}')
     ae, ab = e["aqg"], b["aqg"]

@@ -11,7 +11,8 @@ import pytest
 from rbm_surveys.errors import DataError, RbmError, UsageError
 from rbm_surveys.surveys.association import chisq_test, ttest
 from rbm_surveys.surveys.compare import (CHANGE_COLUMNS, CONTRAST_COLUMNS, GAP_COLUMNS,
-                                         change_between_rounds, contrast, gaps_to_reference,
+                                         change_between_rounds, contrast, gap_table,
+                                         gaps_to_reference,
                                          joint_estimates, panel_change)
 from rbm_surveys.surveys.design import SurveyDesign
 from rbm_surveys.surveys.models import COEFFICIENT_COLUMNS, glm, predicted_means
@@ -80,6 +81,25 @@ def test_covariance_is_the_engines_quadratic_form(designs, case):
     np.testing.assert_allclose(np.sqrt(ones @ v @ ones), overall["se"], rtol=1e-10)
     got = contrast(est, {"sum": ones}).iloc[0]
     np.testing.assert_allclose(got["estimate"], overall["estimate"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("rule", ["adjust", "average"])
+@pytest.mark.parametrize("domain_lonely", [False, True])
+def test_lonely_rules_with_domains_keep_the_diagonal(frames, rule, domain_lonely):
+    """Domains touching different strata (and, with adjust_domain_lonely, holding one PSU of
+    several in a stratum): per-estimate rules, still diag = se^2 and PSD."""
+    syn = frames["syn3"]
+    first = syn.groupby("stratum").head(1).index
+    lone = syn[(syn["stratum"] != "S3") | syn.index.isin(first)].reset_index(drop=True)
+    design = SurveyDesign(lone, weights="wt", strata="stratum", ids="psu", nest=True,
+                          lonely_psu=rule, adjust_domain_lonely=domain_lonely)
+    for stat in ("mean", "total"):
+        est = joint_estimates(design, stat, "income", by=["area", "tenure"])
+        np.testing.assert_allclose(np.sqrt(np.diag(est.vcov)), est.table["se"], rtol=1e-12)
+        ok = np.isfinite(np.diag(est.vcov))     # NaN where every stratum is lonely (as SE)
+        v = est.vcov[np.ix_(ok, ok)]
+        assert ok.sum() >= 4 and np.isfinite(v).all()
+        assert np.linalg.eigvalsh(v).min() >= -1e-9 * np.abs(v).max()
 
 
 def test_matrix_pps_covariance_by_polarisation(frames):
@@ -203,3 +223,18 @@ def test_change_between_rounds_of_indicator_tables():
     np.testing.assert_allclose(out["se"], np.sqrt([0.0018, 0.0041, 0.0008]), rtol=1e-12)
     assert (out["df"] == 78).all()
     assert list(out["significant"]) == [True, True, False]
+
+
+def test_gap_table_by_two_columns(designs):
+    d = designs["poststrat"]
+    out = gap_table(d, "mean", "api00", by=["stype", "sch.wide"], reference="No",
+                    compare_on="sch.wide")
+    est = joint_estimates(d, "mean", "api00", by=["stype", "sch.wide"])
+    want = gaps_to_reference(est, "sch.wide", "No")
+    pd.testing.assert_frame_equal(out, want)
+    row = out[(out["stype"] == "H") & (out["sch.wide"] == "Yes")].iloc[0]
+    c = contrast(est, {"g": {"stype=H:sch.wide=Yes:api00": 1,
+                             "stype=H:sch.wide=No:api00": -1}}).iloc[0]
+    assert row["gap"] == pytest.approx(c["estimate"]) and row["gap_se"] == pytest.approx(c["se"])
+    with pytest.raises(UsageError, match="compare_on"):
+        gap_table(d, "mean", "api00", by=["stype", "sch.wide"], reference="No")

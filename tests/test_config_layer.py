@@ -168,3 +168,24 @@ def test_links_model_for_the_framework(tmp_path):
     assert err.where["key"] == "links[0].reduce" and err.where["line"] == 2
     shipped = Path(__file__).parents[1] / "src" / "rbm_surveys" / "data" / "framework"
     assert load_links_file(shipped / "links.yaml").links
+
+
+def test_cli_csv_inputs_refuse_short_rows(tmp_path):
+    from rbm_surveys.cli._inputs import read_csv_input
+
+    p = tmp_path / "values.csv"
+    p.write_text("framework_id,year,value\nRF1,2022,0.5\nRF2,2022\n", encoding="utf-8")
+    err = _err(read_csv_input, str(p))
+    assert err.where["row"] == 3
+    p.write_text("framework_id,year,value\nRF1,2022,0.5\n", encoding="utf-8")
+    assert read_csv_input(str(p))["value"].tolist() == [0.5]
+
+
+def test_unknown_label_language_names_the_key(tmp_path):
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex, ignore=shutil.ignore_patterns("results"))
+    cfg = ex / "config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        run_survey(cfg, write=False)
+    assert exc.value.where["key"] == "language" and exc.value.where["line"]

@@ -80,10 +80,14 @@ def _demo_scores_documents_and_reports_progress(demo):
     # the demo review is a labelled auto-confirm, never mistaken for a reviewed verdict
     assert set(rules["review_status"]) == {"unreviewed — demo"}
     p = progress.set_index(["framework_id", "location", "year"])
-    assert p.loc[("RF0197", "Capital", 2020), "status"] == "baseline round"
+    assert p.loc[("RF0585", "Capital", 2020), "status"] == "baseline round"
+    assert p.loc[("RF0197", "Capital", 2020), "status"] == "no target"  # no local target
     assert p.loc[("RF0585", "Capital", 2022), "baseline_from"] == \
         "earliest round at this location"
-    assert p.loc[("RF0364", "rbm demo programme", 2022), "target_basis"] == "cumulative"
+    # document indicators: the programme's cumulative count of partners meeting the rule
+    programme = progress[progress["location"] == "rbm demo programme"]
+    assert len(programme) and (programme["target_basis"] == "cumulative").all()
+    assert set(programme["framework_id"]) == set(rules["framework_id"])
     index = out / "site" / "index.html"
     assert index.exists() and f"Partners' site: {index.resolve().as_uri()}" in text
     assert (out / "framework" / "export" / "framework.xlsx").exists()

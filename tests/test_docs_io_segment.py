@@ -85,6 +85,7 @@ def _per_block_reference(text, pages, language):
     """The segmenter as it was before tokenisation was shared with the evidence finder:
     each paragraph block tokenised on its own and split by spaCy's own Sentencizer."""
     from rbm_surveys.docs.document import Passage
+    from rbm_surveys.docs.scope import match_text
     from rbm_surveys.docs.segment import _blocks, _cut
 
     nlp = pipeline(language)
@@ -94,7 +95,9 @@ def _per_block_reference(text, pages, language):
             continue
         for off, block in _blocks(text[page.start:page.end]):
             base = page.start + off
-            doc = nlp(block)
+            # the evidence finder matches on match_text (single line breaks and in-word
+            # hyphens read as spaces, same length): the shared tokenisation is of that text
+            doc = nlp(match_text(block))
             for sent in doc.sents:
                 bs = sent[0].idx
                 be = doc[sent.end].idx if sent.end < len(doc) else len(block)

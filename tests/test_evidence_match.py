@@ -199,8 +199,10 @@ def _standards(text: str):
     ("The 8-hour standard for ozone is 70 ppb.", [("O3", "8-hour", 70.0, "ppb")]),
     ("الحد الأقصى للتركيز السنوي من PM2.5 هو 25 ميكروغرام/م3، والحد اليومي هو ٥٠ ميكروغرام/م3.",
      [("PM2.5", "annual", 25.0, "µg/m³"), ("PM2.5", "24-hour", 50.0, "µg/m³")]),
-    # a sentence about PM10 does not lend its pollutant to the next sentence
-    ("PM10 is discussed here. The annual limit is 20 µg/m³.", []),
+    # a paragraph about PM10 does not lend its pollutant to the next paragraph, but an
+    # article's title sentence does lend it to its own text (LEVELS.md / issue 15: headings)
+    ("PM10 is discussed here.\n\nThe annual limit is 20 µg/m³.", []),
+    ("Article 4. PM10. The annual limit is 20 µg/m³.", [("PM10", "annual", 20.0, "µg/m³")]),
 ])
 def test_extract_standards_multilingual(text, expected):
     assert _standards(text) == expected

@@ -33,7 +33,7 @@ def scored(tmp_path_factory):
     files = write_batch(batch, root / "scored")
     out = root / "review"
     assert main(["review", "export", str(files["verdicts.csv"]), str(files["evidence.jsonl"]),
-                 "--reviewers", "ana", "ben", "--out", str(out)]) == 0
+                 "--reviewers", "ana", "ben", "chair", "--out", str(out)]) == 0
     from openpyxl import load_workbook
 
     for name, level in (("ana", "partial"), ("ben", "absent")):
@@ -47,7 +47,16 @@ def scored(tmp_path_factory):
         ws.cell(2, col["final_level"], level)
         ws.cell(2, col["comment"], f"{name}: {HOSTILE}")
         wb.save(out / f"review-{name}.xlsx")
+    wb = load_workbook(out / "review-chair.xlsx")
+    ws = wb["Verdicts"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    ws.cell(2, col["decision"], "override")
+    ws.cell(2, col["final_level"], "partial")
+    ws.cell(2, col["comment"], "chair: section 4 settles it")
+    wb.save(out / "review-chair.xlsx")
     assert main(["review", "import", str(out / "review-ana.xlsx"), str(out / "review-ben.xlsx"),
+                 "--adjudication", str(out / "review-chair.xlsx"),
                  "--verdicts", str(files["verdicts.csv"]), "--out", str(out),
                  "--bootstrap", "50"]) == 0
     report = root / "report"
@@ -70,11 +79,18 @@ def test_pages_escape_text_and_show_vetoed_passages(scored):
     assert "<script" not in page and "<img" not in page and "onerror=\"" not in page
     assert "&lt;script&gt;alert(&quot;doc&quot;)&lt;/script&gt;" in page  # document text
     assert "ana: &lt;script&gt;" in page                                   # reviewer comment
+    # reviewers side by side, then the adjudicator who settled their disagreement
+    assert "Reviewer ana" in page and "Reviewer ben" in page and "Adjudicator chair" in page
+    assert "chair: section 4 settles it" in page
+    final = pd.read_csv(root / "review" / "final_verdicts.csv")
+    assert final["status"].tolist()[0] == "adjudicated" and final["adjudicator"].iloc[0] == "chair"
     assert "riverton &lt;plan&gt;.txt" in page                              # file name
     # the repealed clause: its match is shown struck through, with the reason it does not count
     vetoed = [e for e in batch.evidence if e.get("vetoed")]
     assert vetoed, "the rubric's veto term should fire on 'repealed'"
-    assert '<mark class="veto">' in page and "Vetoed — not counted: veto term: repealed" in page
+    assert '<mark class="veto">' in page and "Vetoed — not counted: " in page
+    reason = vetoed[0].get("veto_reason") or "veto term"
+    assert f"Vetoed — not counted: {reason}" in page and "repealed" in page
     assert "Page 1: the whole page" in page and "http://" not in page and "https://" not in page
     index = (report / "index.html").read_text(encoding="utf-8")
     assert index.count('href="doc-') == 2

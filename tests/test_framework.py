@@ -245,7 +245,7 @@ def test_proportion_of_48_is_an_error(framework):
 def test_infinite_and_non_numeric_values_are_errors(framework):
     with pytest.raises(DataError, match="row 2, column value.*not a finite number"):
         progress(_v(framework_id=["RF0364"], year=[2022], value=[math.inf]), framework)
-    with pytest.raises(DataError, match="'lots' is not a number"):
+    with pytest.raises(DataError, match="value 'lots' is not a number"):
         progress(_v(framework_id=["RF0364"], year=[2022], value=["lots"]), framework)
     with pytest.raises(DataError, match="negative"):
         progress(_v(framework_id=["RF0364"], year=[2022], value=[-1]), framework)

@@ -115,10 +115,10 @@ def test_export_workbook_sdmx_and_long_csv(project, capsys):
     wb = load_workbook(out / "framework.xlsx")
     assert wb.sheetnames[:4] == ["framework", "progress", "bottlenecks", "rollup"]
     assert {"RF0197", "RF0364"} <= set(wb.sheetnames)
-    fw = pd.read_excel(out / "framework.xlsx", sheet_name="framework")
+    fw = pd.read_excel(out / "framework.xlsx", engine="openpyxl", sheet_name="framework")
     assert len(fw["framework_id"].unique()) == 137
     assert {"baseline", "target_2023", "value_2022", "progress_status"} <= set(fw.columns)
-    sheet = pd.read_excel(out / "framework.xlsx", sheet_name="RF0197")
+    sheet = pd.read_excel(out / "framework.xlsx", engine="openpyxl", sheet_name="RF0197")
     assert {"sex", "all"} <= set(sheet["disaggregation"]) and sheet["suppressed"].any()
     assert wb["RF0197"].cell(row=2, column=sheet.columns.get_loc("site_page") + 1).hyperlink
     sdmx = pd.read_csv(out / "framework.sdmx.csv", keep_default_na=False)

@@ -144,16 +144,19 @@ def test_files_readable_with_stated_format_and_language(halves, documents, gi):
     for split, r in [(s, r) for s, rs in halves.items() for r in rs]:
         doc = documents[(split, r["file"])]
         assert doc.kind == r["format"], r["file"]
-        assert len(doc.text) > 200, r["file"]
+        # a reader may blank a page it finds damaged (gold: damaged files only)
+        assert len(doc.text) > 200 or (r.get("damage") and doc.unreadable_pages), r["file"]
         if r["language"] == "mixed":
             assert doc.language in r["languages"], r["file"]
-        elif r.get("damage") not in ("mojibake", "reverse", "arabic_forms"):
+        elif r.get("damage") is None:
             assert doc.language == r["language"], (r["file"], doc.language)
         if r.get("damage") or r["format"] == "pdf" and r["language"] == "ar":
             continue  # damaged on purpose / RTL digit order in PDF text layers
         text = gi.norm(doc.text)
-        for q in r["decoy_quotes"]:
+        for q in r["decoy_quotes"] + r["decoy_toc_entries"]:
             assert gi.norm(q) in text, (r["file"], q)
+        spans, unlocated = gi.decoy_spans(doc.text, r["decoy_quotes"], r["decoy_toc_entries"])
+        assert not unlocated, (r["file"], unlocated)
 
 
 def test_damaged_documents_are_damaged(halves, documents):
@@ -162,9 +165,10 @@ def test_damaged_documents_are_damaged(halves, documents):
     marks = {"mojibake": "Ã©", "arabic_forms": "المادة"[::-1], "reverse": "olucítrA",
              "letterspace": "I m p l e m e n t a t i o n"}
     for split, r in rows:
-        text = documents[(split, r["file"])].text
+        doc = documents[(split, r["file"])]
         assert "not_determinable" in r["expected"].values()
-        assert marks[r["damage"]] in text, r["file"]
+        # the damage is in the text, or the reader recognised the page as unreadable
+        assert marks[r["damage"]] in doc.text or doc.unreadable_pages, r["file"]
 
 
 def test_kappa_and_decoy_matching(gi):
@@ -177,6 +181,13 @@ def test_kappa_and_decoy_matching(gi):
     assert not gi.in_decoy("Boards", passage, [quote])
     assert gi.in_decoy("Not applicable", "Form 7 | Spousal consent | Not applicable",
                        ["| Form 7 | Spousal consent | Not applicable |"])
+    text = "Contents\n5. Flood risk\n...\n5. Flood risk\nNo homes in Flood Zone 3.\nForm 7\tN/A"
+    spans, unlocated = gi.decoy_spans(text, ["| Form 7 | N/A |"], ["5. Flood risk"])
+    assert not unlocated and len(spans) == 2  # TOC entry: first occurrence only
+    first = text.index("Flood risk")
+    assert gi.evidence_in_decoy({"start": first, "end": first + 10}, spans, unlocated)
+    second = text.index("Flood risk", first + 1)
+    assert not gi.evidence_in_decoy({"start": second, "end": second + 10}, spans, unlocated)
 
 
 def test_keyword_baseline_uses_label_words(gi):

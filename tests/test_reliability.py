@@ -184,7 +184,7 @@ def test_framework_value_that_is_a_word(tmp_path, capsys):
     values.write_text("framework_id,year,value\nRF0170,2022,four\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values)
     line = one_line_error(rc, err)
-    assert "value 'four' is not a finite number" in line and "row 2" in line
+    assert "'four' is not a finite number" in line and "row 2" in line
 
 
 @pytest.mark.parametrize("damage", ["truncate", "crc", "method", "directory", "encrypted"])
@@ -363,7 +363,8 @@ def test_killed_run_leaves_the_previous_set_or_the_new_one(example, previous_set
         if rc == 143:
             assert "terminated (SIGTERM); outputs of this run were not written" in err
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["indicators.csv", "indicators.xlsx"]
+    assert visible == sorted(p.name for p in previous_set.iterdir())
+    assert {"indicators.csv", "indicators.xlsx"} <= set(visible)
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     if sig == signal.SIGTERM:  # a clean stop removes its staging folder
         assert not [p for p in out.iterdir() if p.name.startswith(".rbm-staging-")]
@@ -451,7 +452,7 @@ def test_no_live_formula_in_any_output(tmp_path, capsys):
     assert rc == 0, err
 
     values = tmp_path / "values.csv"
-    values.write_text("framework_id,year,value,source\nRF0170,2022,40,=1+1\n")
+    values.write_text("framework_id,subset,year,value,source\nRF0170,national,2022,40,=1+1\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values, "--out", out / "progress.csv")
     assert rc == 0, err
 
@@ -500,3 +501,34 @@ def test_personal_value_detector():
     msg = "exports/survey_2024-05-01.csv, row 12: the file is 52,428,800 bytes"
     assert mask_personal_text(msg) == msg
     assert mask_personal_text("call 0712 345 678 now") == "call \u2039phone withheld\u203a now"
+
+
+def test_sigterm_during_the_swap_waits_until_the_whole_set_is_in(tmp_path, monkeypatch):
+    from rbm_surveys import files
+    from rbm_surveys.cli import Terminated, _on_sigterm
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (out / name).write_text("old\n")
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_signal(src, dst):
+        real_replace(src, dst)
+        if Path(dst).parent != out:
+            return  # writing inside the staging folder
+        calls.append(Path(dst).name)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives between the two replaces
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        monkeypatch.setattr(files.os, "replace", replace_then_signal)
+        with pytest.raises(Terminated):
+            with files.OutputSet(out) as staging:
+                files.write_text(staging / "a.csv", "new\n")
+                files.write_text(staging / "b.csv", "new\n")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (out / "a.csv").read_text() == (out / "b.csv").read_text() == "new\n"

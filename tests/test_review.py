@@ -478,3 +478,30 @@ def read_best(path):
     ws = load_workbook(path)["Verdicts"]
     header = [c.value for c in ws[1]]
     return {r[0]: r[header.index("best_evidence")] for r in ws.iter_rows(min_row=2, values_only=True)}
+
+
+def test_edited_and_rehashed_proposals_are_caught_by_the_ledger(tmp_path, capsys):
+    from rbm_surveys.review.sheets import _digest_of, _proposal_hash, unguard
+
+    verdicts_csv, _, out = _export(tmp_path, reviewers=("ana",))
+    path = out / "review-ana.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Verdicts"]
+    header = [c.value for c in ws[1]]
+    shown = header[:header.index("decision")]
+    ws.cell(row=2, column=header.index("reason") + 1).value = "3 passages, all strong"
+    hashes = []
+    for r in range(2, ws.max_row + 1):  # recompute every hidden hash, as a determined editor
+        values = [ws.cell(row=r, column=i + 1).value for i in range(len(shown))]
+        values = [unguard(v) for v in values]
+        hashes.append(_proposal_hash(values))
+        ws.cell(row=r, column=header.index("proposal_sha256") + 1).value = hashes[-1]
+    meta = wb["_meta"]
+    for row in meta.iter_rows():
+        if row[0].value == "proposals_sha256":
+            row[1].value = _digest_of(hashes)
+    ws.cell(row=2, column=header.index("decision") + 1).value = "confirm"
+    wb.save(path)
+    read_review_workbook(path)  # the workbook alone looks consistent ...
+    assert _import(out, verdicts_csv, "ana") == 2  # ... the ledger's export entry does not
+    assert "differ from those the ledger recorded at export" in capsys.readouterr().err

@@ -39,7 +39,7 @@ def test_every_criterion_has_rules_in_four_languages(rid):
 def test_versioning_and_editions():
     a, b = load_rubric("who_aqg"), load_rubric("who_aqg", edition="2005")
     assert (a.edition, b.edition) == ("2021", "2005")
-    assert a.sha256 == b.sha256 and a.version == "1.1.0"
+    assert a.sha256 == b.sha256 and a.version == "1.2.0"
     assert load_rubric("who_aqg@2005") == b  # frozen, compares by value
     with pytest.raises(RubricError, match="no edition '1999'"):
         load_rubric("who_aqg@1999")

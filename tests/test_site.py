@@ -126,6 +126,9 @@ def test_document_drill_down_and_links_resolve(site, driver):
             if href.startswith("file:"):
                 assert Path(unquote(urlparse(href).path)).exists(), href
     d.get(Path(unquote(urlparse(docs[0]).path)).as_uri())
+    report = [a.get_attribute("href") for a in d.find_elements("css selector", "a[href]")
+              if "/evidence/doc-" in a.get_attribute("href")]
+    assert report and Path(unquote(urlparse(report[0]).path)).exists()  # review's report
     marks = d.find_elements("css selector", "mark")
     assert [m.text for m in marks] == ["shared vision"]
     assert "reviewed" in d.page_source and browser.console_errors(d) == []

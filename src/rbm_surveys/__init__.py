@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "joint_estimates": "rbm_surveys.surveys.compare",
     "contrast": "rbm_surveys.surveys.compare",
     "gaps_to_reference": "rbm_surveys.surveys.compare",
+    "gap_table": "rbm_surveys.surveys.compare",
     "change_between_rounds": "rbm_surveys.surveys.compare",
     "panel_change": "rbm_surveys.surveys.compare",
     "chisq_test": "rbm_surveys.surveys.association",

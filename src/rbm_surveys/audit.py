@@ -345,8 +345,10 @@ def verify_ledger(path: str | os.PathLike[str], heads: Iterable[Head | str | os.
                               hint="restore the ledger from its last good copy")
         if h.entries and hashes[h.entries - 1] != h.hash:
             raise TamperError(f"entry {h.entries} does not carry the hash {where} recorded: the "
-                              "ledger was rewritten", file=str(path), line=h.entries,
-                              hint="restore the ledger from its last good copy")
+                              "ledger was rewritten (or it is not the ledger that head came "
+                              "from)", file=str(path), line=h.entries,
+                              hint="restore the ledger from its last good copy, or give the "
+                                   "right ledger (--ledger)")
     if checkpoint and not cp.exists():
         raise TamperError(f"no checkpoint ({cp.name}) beside the ledger: cuts at its end "
                           "cannot be ruled out", file=str(path),

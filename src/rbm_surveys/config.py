@@ -492,6 +492,7 @@ class Unit(_CondHolder):
 
     label: str = ""
     when: Condition = None
+    disaggregations: list[NonEmpty] = []
 
 
 class _DerivedBase(ConfigModel):

@@ -101,7 +101,7 @@ def _demo_baseline_round(out_dir: Path) -> Path:
     from rbm_surveys.surveys.indicators.simulate import write_example
 
     inputs = out_dir / "baseline_round" / "inputs"
-    files = write_example(inputs, seed=SEED + 1, ea_per_stratum=6, per_ea=12, export_format="csv")
+    files = write_example(inputs, seed=SEED + 1, ea_per_stratum=6, per_ea=12)
     cfg = load_config(files["config"])
     cfg["output"] = out_dir / "baseline_round" / "results"
     run = run_survey(cfg)
@@ -198,11 +198,12 @@ def _demo_framework(out_dir: Path, baseline_results: Path, results: Path,
         "partners": [{"country": "Riverland", "code": "RL", "cities": list(cities.values())},
                      {"country": "Lakeland", "code": "LL", "cities": ["Lake Town"]}],
         "surveys": [{"results": str(baseline_results), "year": BASELINE_YEAR,
-                     "location": "Riverland", "locations_from": "city", "locations": cities},
+                     "location": "Riverland", "locations_from": "city",
+                     "locations": dict(cities)},
                     {"results": str(results), "year": REPORTING_YEAR, "location": "Riverland",
-                     "locations_from": "city", "locations": cities}],
+                     "locations_from": "city", "locations": dict(cities)}],
         "documents": [{"verdicts": final.name, "year": REPORTING_YEAR,
-                       "partners": _DEMO_PARTNERS, "include_unreviewed": True,
+                       "partners": dict(_DEMO_PARTNERS), "include_unreviewed": True,
                        "evidence": str(documents / "evidence.jsonl")}],
         "local_targets": [{"framework_id": "RF0585", "location": c, "target_2023": 0.6}
                           for c in cities.values()],

@@ -153,6 +153,23 @@ def save_workbook(workbook: Any, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Block SIGINT and SIGTERM for the duration (POSIX main thread; elsewhere a no-op)."""
+    import signal
+    import threading
+
+    mask = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, mask)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _remove_stale_staging(out_dir: Path) -> None:
     """Delete staging folders left by runs that were killed (SIGKILL, power cut): their
     process id is in the name and that process no longer runs."""
@@ -211,6 +228,12 @@ class OutputSet:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _commit(self, staging: Path) -> None:
+        # SIGINT/SIGTERM wait until the set is swapped in (they are delivered right after),
+        # so a stop request never leaves half of the old set and half of the new one
+        with _signals_deferred():
+            self._swap(staging)
+
+    def _swap(self, staging: Path) -> None:
         staged = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
         try:
             for rel in sorted(staged):

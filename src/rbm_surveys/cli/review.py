@@ -74,6 +74,7 @@ def run_export(args) -> int:
     from rbm_surveys.files import OutputSet
     from rbm_surveys.provenance import sha256_file
     from rbm_surveys.review import write_review_workbook
+    from rbm_surveys.review.sheets import proposals_digest
 
     verdicts = _read_verdicts(args.verdicts)
     evidence = _read_evidence(args.evidence)
@@ -94,8 +95,9 @@ def run_export(args) -> int:
     out = Path(args.out)
     ledger = _ledger(args, out)
     old = ledger.head()
+    digest = proposals_digest(verdicts, evidence)
     records = [("review.export", {"reviewer": name, "workbook": f"review-{name}.xlsx",
-                                  "rows": len(verdicts),
+                                  "rows": len(verdicts), "proposals_sha256": digest,
                                   "verdicts_sha256": sha256_file(args.verdicts),
                                   "evidence_sha256": sha256_file(args.evidence)})
                for name in args.reviewers]

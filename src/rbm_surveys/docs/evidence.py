@@ -510,6 +510,28 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
     # a standard's value in a table row is not a contents line, title or body name, unless
     # the row sits in a contents section
     q_skip = is_q & layout_only & (sc["veto_cue"] != "section heading")
+    # a value on the same line as a rubric veto term (a WHO guideline quoted in a reference
+    # list entry split into several "sentences" by its full stops) is vetoed too
+    neg_terms = tuple(t for lang_, ts in rubric.negative if lang_ == lang for t in ts)
+    neg_rx = terms_regex(lang, neg_terms) if neg_terms else None
+    if neg_rx is not None:
+        text_ = document.text
+        for i in np.flatnonzero(is_q & ~vetoed).tolist():
+            s = int(cols["start"][i])
+            a = text_.rfind("\n", 0, s) + 1
+            b = text_.find("\n", int(cols["end"][i]))
+            m = neg_rx.search(text_, a, b if b >= 0 else len(text_))
+            if m:
+                vetoed[i], veto_term[i], veto_reason[i] = True, m.group(0), "rubric negative term"
+    # a repeal vetoes a standard only when it is said in the value's own sentence (a table
+    # of standards is often one long "passage" that ends with an unrelated repeal clause)
+    for i in np.flatnonzero(is_q & (sc["veto_kind"] == "repealed")).tolist():
+        s = int(cols["start"][i])
+        lo = max(document.text.rfind(". ", 0, s), document.text.rfind("\n\n", 0, s),
+                 document.text.rfind(".\n", 0, s), 0)
+        if sc["veto_cue"][i].split()[0].lower() not in document.text[lo:int(cols["end"][i])] \
+                .lower():
+            q_skip[i] = True
     new = (sc["veto_kind"] != "") & ~vetoed & ~q_skip
     vetoed = vetoed | new
     veto_term = np.where(new, sc["veto_cue"], veto_term).astype(object)
@@ -518,6 +540,13 @@ def _find_evidence_one(document: Document, rubric: Rubric) -> Candidates:
     for f in FLAGS:
         cols[f] = sc[f]
     cols["page"] = _page_numbers(document, cols["start"])
+    damaged = {pg.number: pg.reason for pg in document.pages if pg.unreadable and pg.reason}
+    if damaged and len(cols["page"]):
+        on_bad = np.isin(cols["page"], list(damaged))
+        for i in np.flatnonzero(on_bad).tolist():
+            cols["vetoed"][i] = True
+            cols["veto_reason"][i] = "damaged text"
+            cols["veto_term"][i] = damaged[int(cols["page"][i])]
 
     # one mention counts once: a match inside a longer match of the same criterion ("economic
     # development" inside "local economic development", or a phrase and a pattern on the same

@@ -139,8 +139,9 @@ def read_document(path: str | Path, *, language: str | None = None,
     chunks: list[str] = []
     offset = 0
     for number, (text, reason) in enumerate(zip(texts, reasons), start=1):
-        if reason:
+        if reason and not reason.startswith("damaged text"):
             text = ""  # withheld: an unreadable page must not produce evidence
+        # (a damaged page keeps its text for reviewers; everything found on it is vetoed)
         if number > 1:
             offset += len(PAGE_JOIN)
         pages.append(Page(number, offset, offset + len(text), bool(reason), reason))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 __all__ = ["POLLUTANTS", "AVERAGING", "Standard", "extract_standards", "to_table_unit",
            "place_in_band", "molar_volume"]
@@ -44,10 +43,12 @@ def molar_volume(temperature_c: float = 25.0, pressure_kpa: float = 101.325) -> 
 # texts type them either way; MP2,5 / MP10 are the Spanish and Portuguese abbreviations.
 _PM = r"(?-i:[PpРр][MmМм]|MP|МР)"
 _POLLUTANT_RX = [
-    ("PM2.5", _PM + r"\s?(?:2[.,·]5|₂\.₅)|particules fines|partículas finas|细颗粒物"
+    ("PM2.5", _PM + r"\s?(?:2[.,·]5|₂\.₅)|颗粒物[(（]粒径小于等\s*于\s*2\.5\s*[μµu]m[)）]"
+              r"|particules fines|partículas finas|细颗粒物"
               r"|fine particulate|الجسيمات الدقيقة|partículas inaláveis finas"
               r"|мелкодисперсн\w* (?:взвешенн\w* )?частиц\w*"),
-    ("PM10", _PM + r"\s?(?:10|₁₀)(?!\d)|可吸入颗粒物|particules? en suspension"
+    ("PM10", _PM + r"\s?(?:10|₁₀)(?!\d)|颗粒物[(（]粒径小于等\s*于\s*10\s*[μµu]m[)）]"
+             r"|可吸入颗粒物|particules? en suspension"
              r"|coarse particulate|partículas inaláveis|الجسيمات العالقة|взвешенн\w* частиц\w*"),
     ("NO2", r"(?-i:(?<![A-Za-z])[NN]\s?[OО]\s?2(?!\d)|NO₂)|nitrogen dioxide|dioxyde d['’]azote"
             r"|dióxido de nitrógeno|dióxido de nitrogênio|dióxido de azoto|二氧化氮"
@@ -83,7 +84,10 @@ _CELL_GAP = r"(?:\s?\|\s?|\s*\t\s*|\s?)"
 # Numbers: "37.5", "37,5" (decimal comma), "10,000" / "10.000" / "10 000" (thousands groups
 # of exactly three digits), "0,005"; see _number().
 # (The leading "(?=\d)" lets the engine skip non-digits before trying the lookbehind.)
-_NUM_RX = (r"(?P<num>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)")
+# (A plain space groups thousands only in round thousands after one or two digits, "10 000":
+# in a table row "140 100" or "50 150" is two columns.)
+_NUM_RX = (r"(?P<num>\d{1,3}(?:[\u00a0\u202f,.]\d{3})+(?:[.,]\d+)?(?!\d)"
+           r"|\d{1,2}(?: 000)+(?:[.,]\d+)?(?![\d.,])|\d+(?:[.,]\d+)?)")
 _VALUE_RX = re.compile(r"(?=\d)(?<![0-9A-Za-z.,])" + _NUM_RX + _CELL_GAP + _UNIT_RX,
                        re.IGNORECASE)
 _UNIT = re.compile(_UNIT_RX, re.IGNORECASE)
@@ -186,7 +190,8 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
       first one after it in the sentence ("25 µg/m³ for PM2.5"); else the last one named in a
       heading line or table header before it (``HEADING_REACH``), so "Article 3 - Fine
       particulate matter (PM2.5)" gives its pollutant to the values in the paragraphs
-      below. A previous *sentence* never lends its pollutant.
+      below; so does an earlier sentence of the same paragraph (an article's title, "Artículo
+      3. Material particulado PM2,5. Se establece ... 20 μg/m3"), never another paragraph.
     * The averaging time is the last one named before the value in its clause (from the
       previous value or the sentence start), else the first one after it (up to the next
       value or sentence end), else the last one in a heading/table header before it.
@@ -206,16 +211,47 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
     breaks = [m.end() for m in _SENTENCE_END.finditer(text)]
     found: list[tuple[int, int, float, str]] = []  # start, end, value, unit
     for m in _VALUE_RX.finditer(text):
-        found.append((m.start(), m.end(), _number(m.group("num")), _norm_unit(m.group("unit"))))
+        unit = _norm_unit(m.group("unit"))
+        found.append((m.start(), m.end(), _number(m.group("num")), unit))
+        # a table row with several value columns ("24 horas 120 45 μg/m3": interim and final
+        # standard): the bare numbers just before the value share its unit
+        line_lo = text.rfind("\n", 0, m.start()) + 1
+        row = text[line_lo:m.start()]
+        mates = list(re.finditer(r"(?:^|(?<=\s))(\d+(?:[.,]\d+)?)(?=\s*(?:\|\s*)?$)", row))
+        while mates:
+            mm = mates[-1]
+            a, b = line_lo + mm.start(1), line_lo + mm.end(1)
+            avg_here = _AVG.search(text, max(line_lo, a - 12), b)
+            if avg_here is not None and avg_here.end() >= b:  # "24" of "24 horas"
+                break
+            found.append((a, b, _number(mm.group(1)), unit))
+            row = text[line_lo:a]
+            mates = list(re.finditer(r"(?:^|(?<=\s))(\d+(?:[.,]\d+)?)(?=\s*(?:\|\s*)?$)",
+                                     row))
     found += _header_unit_values(text, {s for s, *_ in found})
     found.sort()
     out = []
     n = len(found)
+    # sentences written "value, then its averaging time" ("20 μg/m3 como concentración anual,
+    # y de 50 μg/m3 como concentración de 24 horas"): decided by the sentence's first value
+    after_style: dict[int, bool] = {}
+    for j, (vs, ve, _, _) in enumerate(found):
+        k = bisect.bisect_right(breaks, vs)
+        if k in after_style:
+            continue
+        s_lo = breaks[k - 1] if k else 0
+        s_hi = breaks[k] if k < len(breaks) else len(text)
+        nxt = found[j + 1][0] if j + 1 < n and found[j + 1][0] >= ve else s_hi
+        after_style[k] = (_AVG.search(text, s_lo, vs) is None
+                          and _AVG.search(text, ve, min(nxt, s_hi)) is not None)
     for j, (vs, ve, num, unit) in enumerate(found):
         k = bisect.bisect_right(breaks, vs)
         s_lo = breaks[k - 1] if k else 0
         s_hi = breaks[k] if k < len(breaks) else len(text)
         lo = max(s_lo, found[j - 1][1]) if j and found[j - 1][1] <= vs else s_lo
+        line_lo = text.rfind("\n", 0, vs) + 1
+        if j and found[j - 1][1] > line_lo:  # a row-mate on the same line: the row's own
+            lo = max(s_lo, line_lo)          # averaging time is before both
         hi = min(s_hi, found[j + 1][0]) if j + 1 < n and found[j + 1][0] >= ve else s_hi
         reach = max(0, vs - HEADING_REACH)
         if context is not None and not document_context and \
@@ -223,14 +259,22 @@ def extract_standards(text: str, max_gap: int = 250, context: re.Pattern | None 
             continue
         # the line the value is on: a table row's pollutant is in the row
         line_lo = text.rfind("\n", 0, vs) + 1
+        para_lo = text.rfind("\n", 0, vs) + 1  # the paragraph (line) the value is on
         poll = (_last(_POLL, _POLL_NAMES, text, max(s_lo, vs - max_gap, line_lo
                                                     if " | " in text[line_lo:vs] else 0), vs)
                 or _first(_POLL, _POLL_NAMES, text, ve, hi)
+                # the article's own heading on the same line: "Artículo 3. Material
+                # particulado fino PM2,5. Se establece ... 20 μg/m3"
+                or _last(_POLL, _POLL_NAMES, text, max(para_lo, reach), s_lo)
                 or _from_headings(_POLL, _POLL_NAMES, text, reach, s_lo))
         if poll is None:
             continue
-        avg = (_last(_AVG, _AVG_NAMES, text, lo, vs)
-               or _first(_AVG, _AVG_NAMES, text, ve, hi)
+        if after_style.get(k):
+            avg = _first(_AVG, _AVG_NAMES, text, ve, hi) or _last(_AVG, _AVG_NAMES, text, lo, vs)
+        else:
+            avg = (_last(_AVG, _AVG_NAMES, text, lo, vs)
+                   or _first(_AVG, _AVG_NAMES, text, ve, hi))
+        avg = (avg
                or _from_headings(_AVG, _AVG_NAMES, text, reach, min(s_lo, vs)))
         out.append(Standard(poll[0], avg[0] if avg else "", num, unit, vs, ve, poll[1]))
     return out

@@ -45,7 +45,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["Cues", "cues", "scope_passages", "VETO_KINDS", "FLAGS", "match_text",
+__all__ = ["Cues", "CueSet", "cue_set", "cues", "scope_passages", "VETO_KINDS", "FLAGS", "match_text",
            "CUE_LANGUAGES", "terms_regex"]
 
 #: Kinds of veto, in the order they are checked (the first that applies is reported).
@@ -148,6 +148,99 @@ def terms_regex(language: str, terms: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(alts), re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+class CueSet:
+    """Fast lookup of labelled cue lists in text: cue words indexed by their first word, so
+    a passage is scanned once, word by word, for every list at once (a regex alternation of
+    a hundred cues tries them all at every position). Matches are whole words,
+    case-insensitive; Chinese by substring; Arabic words may carry the prefixes و ف ب ل ال
+    …; Russian cues are stems (a cue word matches every word starting with it)."""
+
+    def __init__(self, language: str, lists: dict[str, tuple[str, ...]]):
+        self.language = language
+        self.stem = language in _STEMMED
+        self.labels = tuple(lists)
+        self.subs: list[tuple[str, str]] = []  # (term, label) for substring languages
+        self.index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, terms in lists.items():
+            for term in dict.fromkeys(x.lower() for x in terms if x.strip()):
+                self.subs.append((term, label))
+                words = tuple(_TOKEN.findall(term))
+                if words:
+                    key = words[0][:4] if self.stem else words[0]
+                    self.index.setdefault(key, []).append((words, label))
+        for v in self.index.values():
+            v.sort(key=lambda x: len(x[0]), reverse=True)
+
+    def _keys(self, word: str) -> list[str]:
+        if self.language == "ar":
+            out = [word]
+            for pre in _AR_PREFIXES:
+                if word.startswith(pre) and len(word) > len(pre) + 1:
+                    out.append(word[len(pre):])
+            return out
+        return [word[:4] if self.stem else word]
+
+    def find(self, text: str) -> dict[str, str]:
+        """label -> the first cue of that list found in ``text`` (labels not found absent)."""
+        low = text.lower()
+        out: dict[str, str] = {}
+        if self.language in _NO_SPACE:
+            for term, label in self.subs:
+                if label not in out and term in low:
+                    out[label] = term
+            return out
+        words = _TOKEN.findall(low)
+        index, nw, stem = self.index, len(words), self.stem
+        for i, w in enumerate(words):
+            for key in self._keys(w):
+                cands = index.get(key)
+                if not cands:
+                    continue
+                first = key if self.language == "ar" else w
+                for cue, label in cands:
+                    if label in out:
+                        continue
+                    n = len(cue)
+                    if i + n > nw:
+                        continue
+                    if stem:
+                        ok = first.startswith(cue[0]) and all(
+                            words[i + j].startswith(cue[j]) for j in range(1, n))
+                    else:
+                        ok = first == cue[0] and all(words[i + j] == cue[j]
+                                                     for j in range(1, n))
+                    if ok:
+                        out[label] = " ".join(cue)
+        return out
+
+    def search(self, text: str) -> str:
+        """The first cue found in ``text`` when the set has one list, else ""."""
+        found = self.find(text)
+        return next(iter(found.values()), "")
+
+
+@lru_cache(maxsize=None)
+def cue_set(language: str, terms: tuple[str, ...]) -> CueSet:
+    """A cached single-list :class:`CueSet` for ``terms``."""
+    return CueSet(language, {"cue": terms})
+
+
+@lru_cache(maxsize=None)
+def _passage_cues(language: str) -> CueSet:
+    c = cues(language)
+    lists = {f: c.flags.get(f, ()) for f in FLAGS if f != "provision"}
+    lists.update(repealed=c.repealed, consulted=c.consulted, citation=c.citation)
+    # any NegEx trigger: passages without one skip NegEx (it could veto nothing there)
+    lists["negex"] = tuple(x for k in _NEGEX_KINDS for part in ("preceding_negations",
+                                                                "following_negations")
+                           for x in c.termsets[k][part])
+    return CueSet(language, lists)
+
+
 # --------------------------------------------------------------------------- NegEx
 @lru_cache(maxsize=None)
 def _negex(language: str, kind: str):
@@ -206,8 +299,10 @@ def _negex_vetoes(language: str, text: str, spans: list[tuple[int, int]]
 
 
 # --------------------------------------------------------------------------- structure
-_TOC_LINE = re.compile(r"^\s*\S.{1,150}?(?:\.{3,}|…{2,}|_{3,}|(?:\s?\.\s?){4,}|\t|\s{2,}|\s)"
-                       r"\s*\d{1,3}\s*$")
+# a contents entry: dot leaders, a tab or wide gap before a page number; or a short line
+# (a wrapped PDF prose line that happens to end in a number is longer)
+_TOC_LINE = re.compile(r"^\s*\S.{1,150}?(?:\.{3,}|…{2,}|_{3,}|(?:\s?\.\s?){4,}|\t|\s{2,})"
+                       r"\s*\d{1,3}\s*$|^(?=.{3,60}$)\s*\S[^.;:!?]{1,55}\s\d{1,3}\s*$")
 _NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+\S")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?;:。！？；؟]\s*$")
@@ -223,8 +318,15 @@ _PROVISION = re.compile(
     r"|(?<!\w)§\s*\d+)", re.IGNORECASE)
 # the heading of the article a passage belongs to: at the start of a line before it
 _PROVISION_HEAD = re.compile(
-    r"(?:^|\n)\s*(?:article|art\.|artículo|artigo|статья|section|sección|第[一二三四五六七八九十百千"
-    r"零〇\d]+条|المادة)\s*[\d٠-٩]*(?:(?!\n\s*\n)[\s\S])*$", re.IGNORECASE)
+    r"\s*(?:article|art\.|artículo|artigo|статья|section|sección|第[一二三四五六七八九十百千"
+    r"零〇\d]+条|المادة|\d{1,3}[A-Z]?\.\s+[A-Z][^.\n]{2,80}\.\s)", re.IGNORECASE)
+
+
+# A dated target: a year after a target preposition in any of the languages.
+_TARGET_YEAR = re.compile(
+    r"(?:(?<!\w)(?:by|before|until|d['’]ici|à l['’]horizon|avant|en|para|hasta|antes de|até|"
+    r"em|к|до)\s+(?:l['’]an\s+|el año\s+|o ano\s+|the end of\s+)?|到|至|بحلول\s+(?:عام\s+)?)"
+    r"20[2-6]\d(?!\d)", re.IGNORECASE)
 
 
 def _norm_line(line: str) -> str:
@@ -278,6 +380,22 @@ def _zones(text: str, c: Cues, pstart: np.ndarray, pend: np.ndarray) -> _Zones:
         start = offs[i]
         cap = start + _ZONE_CAP[kind]
         j = i + 1
+        if kind == "table of contents":
+            # the contents end after their last entry line (dot leaders or a page number)
+            # once two non-entry lines follow: wrapped PDF prose has no sentence end per line
+            last, misses = i, 0
+            while j < n and offs[j] < cap and misses < 2:
+                s = lines[j].strip()
+                if s and _TOC_LINE.match(s):
+                    last, misses = j, 0
+                elif s:
+                    misses += 1
+                j += 1
+            j = last + 1
+            end = offs[j] if j < n else len(text)
+            ranges.append((offs[i], end, kind))
+            i = j
+            continue
         while j < n and offs[j] < cap:
             s = lines[j].strip()
             if s and kind != "table of contents" and _STOP_HEADING.match(s) \
@@ -323,6 +441,13 @@ def _template_row(passage: str, c: Cues) -> str:
     for v in c.template_empty:
         if len(v) > 2 and (s.startswith(v + " ") or s.startswith(v + ":")):
             return v
+    # a PDF table row without separators: "Form 7 Spousal consent Not applicable"
+    for line in passage.lower().split("\n"):
+        line = line.strip().rstrip(".")
+        for v in c.template_empty:
+            if (len(v) >= 3 and v.replace("/", "").isalpha() or " " in v) \
+                    and line.endswith(" " + v) and len(line) > len(v) + 2:
+                return v
     return ""
 
 
@@ -365,10 +490,9 @@ def _organisation(text: str, a: int, b: int, c: Cues) -> str:
 
 
 def _upper_block(passage: str) -> bool:
-    letters = [ch for ch in passage if ch.isalpha()]
-    return (len(letters) >= 6 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
-            and len(passage.split()) <= 20 and any(ch.isupper() for ch in letters)
-            and any(ch.lower() != ch.upper() for ch in letters))
+    """A short line in capitals (a title or heading), in a cased script."""
+    return (len(passage) >= 6 and passage == passage.upper() and passage != passage.lower()
+            and len(passage.split()) <= 20)
 
 
 def scope_passages(text: str, language: str, pstart: np.ndarray, pend: np.ndarray,
@@ -397,78 +521,91 @@ def scope_passages(text: str, language: str, pstart: np.ndarray, pend: np.ndarra
         if zones_cache is not None:
             zones_cache.clear()
             zones_cache[zkey] = zones
-    flag_rx = {f: c.regex(c.flags.get(f, ())) for f in FLAGS}
-    rep_rx = c.regex(c.repealed)
-    cons_rx = c.regex(c.consulted)
-    cite_rx = c.regex(c.citation)
     rows_of: dict[int, list[int]] = {}
     for r, p in enumerate(passage_i.tolist()):
         rows_of.setdefault(p, []).append(r)
     starts, ends = start.tolist(), end.tolist()
-    n_pass = len(pstart)
     for p, rows in rows_of.items():
         a, b = int(pstart[p]), int(pend[p])
         a = min(a, min(starts[r] for r in rows))
         b = max(b, max(ends[r] for r in rows))
         passage = text[a:b]
-        # ---- passage-level vetoes
-        kind, cue = "", ""
-        tv = _template_row(passage, c)
-        if tv:
-            kind, cue = "template row", tv
-        if not kind:
-            zk = zones.kind_at(a)
-            if zk:
-                kind, cue = zk, "section heading"
-        if not kind and all(_TOC_LINE.match(ln) for ln in passage.split("\n") if ln.strip()):
-            kind, cue = "table of contents", "page number at line end"
-        if not kind and cite_rx is not None and _YEAR.search(passage):
-            m = cite_rx.search(passage)
-            if m:
-                kind, cue = "reference list", m.group(0)
-        if not kind and cons_rx is not None:
-            m = cons_rx.search(passage)
-            if m:
-                kind, cue = "consultation list", m.group(0)
-        if not kind and (a < zones.first_sentence or _upper_block(passage)):
-            kind, cue = "title block", "before the first sentence" if a < zones.first_sentence \
-                else "line in capitals"
-        if not kind and rep_rx is not None:
-            m = rep_rx.search(passage)
-            if m:
-                kind, cue = "repealed", m.group(0)
+        kind, cue, flags, negex = _passage_info(text, language, c, zones, pstart, pend, p, a,
+                                                b)
         if kind:
             for r in rows:
                 out["veto_kind"][r], out["veto_cue"][r] = kind, cue
         else:
             # ---- NegEx per candidate span
-            spans = [(starts[r] - a, ends[r] - a) for r in rows]
-            for r, (k, q) in zip(rows, _negex_vetoes(language, passage, spans)):
-                if k:
-                    out["veto_kind"][r], out["veto_cue"][r] = k, q
+            if negex:
+                spans = [(starts[r] - a, ends[r] - a) for r in rows]
+                for r, (k, q) in zip(rows, _negex_vetoes(language, passage, spans)):
+                    if k:
+                        out["veto_kind"][r], out["veto_cue"][r] = k, q
             for r in rows:
                 if not out["veto_kind"][r]:
                     org = _organisation(text, starts[r], ends[r], c)
                     if org:
                         out["veto_kind"][r], out["veto_cue"][r] = "organisation name", org
-        # ---- operative flags (a heading lends itself the paragraph after it)
-        scope_text = match_text(passage)
-        if not _SENTENCE_END.search(passage) and len(passage) < 150 and p + 1 < n_pass:
-            nxt = text[int(pstart[p + 1]):int(pend[p + 1])]
-            scope_text = scope_text + "\n" + match_text(nxt)
-        before = text[max(0, a - 400):a]
-        out_prov = bool(_PROVISION.search(scope_text) or _PROVISION_HEAD.search(before))
-        for f in FLAGS:
-            if f == "provision":
-                if out_prov:
-                    for r in rows:
-                        out[f][r] = True
-                continue
-            rx = flag_rx[f]
-            hit = bool(rx is not None and rx.search(scope_text))
-            if f == "concrete" and not hit:
-                hit = any(ch.isdigit() for ch in scope_text)
-            if hit:
-                for r in rows:
-                    out[f][r] = True
+        for f in flags:
+            out[f][rows] = True
+    return out
+
+
+_INFO: dict = {}  # passage-level results of the current text (shared by every rubric)
+_INFO_KEY: list = [None]
+
+
+def _passage_info(text: str, language: str, c: Cues, zones: _Zones, pstart: np.ndarray,
+                  pend: np.ndarray, p: int, a: int, b: int) -> tuple[str, str, tuple, bool]:
+    """(veto kind, cue, flags, has a NegEx trigger) of the passage text[a:b]:
+    rubric-independent, so computed once per passage however many rubrics score the
+    document."""
+    key = (language, a, b)
+    tkey = (len(text), id(text), zones)
+    if _INFO_KEY[0] != tkey:
+        _INFO.clear()
+        _INFO_KEY[0] = tkey
+    hit = _INFO.get(key)
+    if hit is not None:
+        return hit
+    passage = text[a:b]
+    # operative flags (a heading lends itself the paragraph after it)
+    scope_text = match_text(passage)
+    if (not _SENTENCE_END.search(passage) and len(passage) < 150 or len(passage.split()) < 10
+            and c.language not in _NO_SPACE) and p + 1 < len(pstart):
+        scope_text = scope_text + "\n" + match_text(text[int(pstart[p + 1]):int(pend[p + 1])])
+    found = _passage_cues(language).find(scope_text)
+    own = _passage_cues(language).find(passage) if scope_text != passage else found
+    kind, cue = "", ""
+    tv = _template_row(passage, c)
+    if tv:
+        kind, cue = "template row", tv
+    if not kind:
+        zk = zones.kind_at(a)
+        if zk:
+            kind, cue = zk, "section heading"
+    if not kind and all(_TOC_LINE.match(ln) for ln in passage.split("\n") if ln.strip()):
+        kind, cue = "table of contents", "page number at line end"
+    if not kind and "citation" in own and _YEAR.search(passage):
+        kind, cue = "reference list", own["citation"]
+    if not kind and "consulted" in own:
+        kind, cue = "consultation list", own["consulted"]
+    if not kind and (a < zones.first_sentence or _upper_block(passage)):
+        kind, cue = "title block", ("before the first sentence" if a < zones.first_sentence
+                                    else "line in capitals")
+    if not kind and "repealed" in own:
+        kind, cue = "repealed", own["repealed"]
+    flags = [f for f in FLAGS if f in found]
+    if "commitment" not in found and _TARGET_YEAR.search(scope_text):
+        flags.append("commitment")  # a dated target ("by 2030", "d'ici 2027") commits
+    if "concrete" not in found and any(ch.isdigit() for ch in scope_text):
+        flags.append("concrete")
+    para = max(text.rfind("\n\n", 0, a) + 2, 0)
+    line = text.rfind("\n", 0, a) + 1
+    if _PROVISION.search(scope_text) or _PROVISION_HEAD.match(text, para) \
+            or _PROVISION_HEAD.match(text, line):
+        flags.append("provision")
+    out = (kind, cue, tuple(flags), "negex" in own)
+    _INFO[key] = out
     return out

@@ -272,7 +272,11 @@ def _evidence_records(document: Document, rubric: Rubric, cols: dict, language: 
              "criterion": crit, "rule": rule, "language": lang, "page": page,
              "start": a, "end": b, "text": text[a:b], "passage": passage,
              "passage_start": ps, "passage_end": pe, "articles": articles[passage],
-             "vetoed": vetoed, "veto_term": veto, "veto_reason": why,
+             "vetoed": vetoed, "veto_term": veto, "veto_kind": why,
+             # shown to reviewers: the kind and the cue ("negation: does not address")
+             "veto_reason": ("" if not vetoed else f"veto term: {veto}"
+                             if why == "rubric negative term" else
+                             f"{why}: {veto}" if veto else why),
              "cues": [f for f, on in zip(FLAGS, flags) if on]}
             for lang, crit, rule, page, a, b, passage, ps, pe, vetoed, veto, why, *flags in zip(
                 langs, c["criterion"], c["rule"], c["page"], c["start"], c["end"], c["passage"],

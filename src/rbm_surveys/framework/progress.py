@@ -35,9 +35,10 @@ is significant. Nothing here recomputes an estimate. The rule (docs/framework.md
   elapsed (the path moves with an estimated baseline; independent rounds). Two-sided 5 %:
   ``significantly ahead of the path`` / ``significantly behind the path`` / ``not
   significantly different from the path`` (ahead = better, in the indicator's direction). The change
-  from the baseline has ``change_se = sqrt(se₁² + se₂²)`` (independent rounds) unless the
-  caller passes a change SE (e.g. from ``surveys.compare.change_between_rounds`` when the
-  rounds share PSUs).
+  from the baseline has ``change_se = sqrt(se₁² + se₂²)`` (independent rounds; for a
+  location's own baseline round computed by ``surveys.compare.change_between_rounds``) unless
+  the caller passes ``change_se`` (e.g. from ``surveys.compare.panel_change`` when the rounds
+  share PSUs).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def _numeric(values: pd.DataFrame, column: str, required: bool) -> np.ndarray:
     bad = num.isna() & ~blank
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{raw.iloc[i]!r} is not a number", row=_row(i), column=column,
+        raise DataError(f"value {raw.iloc[i]!r} is not a number", row=_row(i),
+                        column=column,
                         key=values["framework_id"].iloc[i],
                         hint="give numbers only (proportions as fractions, e.g. 0.48)")
     arr = num.to_numpy(dtype=float)
@@ -288,6 +290,8 @@ def progress(values: pd.DataFrame, framework: pd.DataFrame | None = None,
     change = value - base
     ch_se = np.sqrt(se ** 2 + np.nan_to_num(base_se, nan=0.0) ** 2)
     ch_se = np.where(np.isnan(se) & np.isnan(base_se), np.nan, ch_se)
+    rounds = _round_changes(m)
+    ch_se = np.where(np.isnan(rounds), ch_se, rounds)
     if change_se is not None and not change_se.empty:
         given = m.merge(change_se[["framework_id", "location", "year", "change_se"]],
                         on=_KEY, how="left")["change_se"].to_numpy(float)
@@ -336,6 +340,30 @@ def progress(values: pd.DataFrame, framework: pd.DataFrame | None = None,
     if changes.any():
         out = _yearly_changes(out, changes.to_numpy())
     return out[PROGRESS_COLUMNS]
+
+
+def _round_changes(m: pd.DataFrame) -> np.ndarray:
+    """SE of the change from a location's baseline round to each later round, through
+    :func:`rbm_surveys.surveys.compare.change_between_rounds` (independent samples)."""
+    from rbm_surveys.surveys.compare import change_between_rounds
+
+    out = np.full(len(m), np.nan)
+    own = (m["baseline_from"] == "earliest round at this location") & m["se"].notna()
+    if not own.any():
+        return out
+    sub = m[own]
+    first = sub["year"] == sub.groupby(["framework_id", "location"])["year"].transform("min")
+    base = sub[first].rename(columns={"value": "estimate"})
+    for _year, later in sub[~first].groupby("year"):
+        b = later.rename(columns={"value": "estimate"})
+        a = base.merge(b[["framework_id", "location"]], on=["framework_id", "location"])
+        res = change_between_rounds(a[["framework_id", "location", "estimate", "se"]],
+                                    b[["framework_id", "location", "estimate", "se"]],
+                                    on=["framework_id", "location"])
+        se = dict(zip(zip(res["framework_id"], res["location"]), res["se"]))
+        for i in later.index:
+            out[m.index.get_loc(i)] = se[(m.at[i, "framework_id"], m.at[i, "location"])]
+    return out
 
 
 def _yearly_changes(out: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

@@ -131,8 +131,11 @@ def _evidence_list(recs: list[dict], doc, vetoed: bool) -> str:
         page = int(r.get("page") or 0)
         why = ""
         if vetoed:
-            why = (f' <span class="why">Vetoed — not counted: '
-                   f'{_e(r.get("veto_reason") or "vetoed by the rubric")}</span>')
+            reason = str(r.get("veto_reason") or "vetoed by the rubric")
+            term = str(r.get("veto_term") or "")
+            if term and term not in reason:
+                reason += f" (“{term}”)"
+            why = f' <span class="why">Vetoed — not counted: {_e(reason)}</span>'
         rule = f' <span class="meta">rule {_e(r.get("rule"))}</span>' if r.get("rule") else ""
         score = (f' <span class="meta">ranker {float(r["rank_score"]):.2f}</span>'
                  if r.get("rank_score") is not None else "")
@@ -285,7 +288,7 @@ def _document_page(sha: str, rows: pd.DataFrame, evidence: list[dict],
 def _index_page(rows: pd.DataFrame) -> str:
     parts = ['<table><tr><th scope="col">Document</th><th scope="col">Rubric(s)</th>'
              '<th scope="col">Criteria</th><th scope="col">Reviewed</th>'
-             '<th scope="col">Disputed</th><th scope="col">Unreviewed</th>'
+             '<th scope="col">Disputed</th><th scope="col">Pending</th>'
              '<th scope="col">Changed by review</th></tr>']
     for sha, g in rows.groupby("document_sha256", sort=False):
         st = g["status"]
@@ -298,7 +301,9 @@ def _index_page(rows: pd.DataFrame) -> str:
             f"<td class=num>{int((g['review_state'] == 'pending').sum())}</td>"
             f"<td class=num>{int((g['final_level'] != g['level']).sum())}</td></tr>")
     body = ('<header><h1>Evidence report</h1><p class="meta">Proposed and reviewed levels per '
-            "document, with the passages behind them.</p></header>"
+            "document, with the passages behind them. Reviewed: reviewed or adjudicated; "
+            "disputed: reviewers disagree, not adjudicated yet; pending: no decision yet "
+            "(the engine's proposal stands, unreviewed).</p></header>"
             f'<main id="main">{"".join(parts)}</table></main>')
     return _page("Evidence report", body)
 

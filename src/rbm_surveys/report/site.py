@@ -17,9 +17,9 @@ usable; the filtered state is kept in the address (``#location=…&year=…``).
 
 Evidence drill-down: the document pages are written here from the register's document
 results and the evidence JSONL registered with them (``documents[].evidence`` in the compute
-config). Hook: when ``rbm_surveys.report.evidence.write_evidence_report`` exists (the review
-side's HTML evidence report), :func:`write_site` also writes it into ``evidence/`` and links
-each document page to it.
+config); the review side's full HTML evidence report
+(``rbm_surveys.report.evidence.write_evidence_report``) is also written into ``evidence/``
+from the same final verdicts and evidence, and each document page links to its page there.
 """
 
 from __future__ import annotations
@@ -451,8 +451,8 @@ def _document(programme, generated, doc: pd.Series, evidence: list[dict],
         items.append(f"<tr><td>{_e(v['criterion'])}</td><td>{_e(v['final_level'])}</td>"
                      f"<td>{_e(v['status'])}</td><td>{passages or '<span class=note>no passage'}"
                      f"{'' if passages else '</span>'}</td></tr>")
-    link = (f'<p><a href="{_e(evidence_link)}">Full evidence report</a></p>'
-            if evidence_link else "")
+    link = (f'<p><a href="{_e(evidence_link)}">This document in the review\'s evidence '
+            'report</a> (every passage, decisions, page text)</p>' if evidence_link else "")
     return (_header(programme, generated, f" › {_e(Path(str(doc['document'])).name)}")
             + f'<main id="main"><h1>{_e(Path(str(doc["document"])).name)}</h1>'
             f'<p>Partner {_e(doc["partner"])} · rubric {_e(doc["rubric"])} · year '
@@ -511,22 +511,42 @@ def write_site(reg, out_dir: str | Path, framework: pd.DataFrame | None = None) 
         write_text(out / f"indicator-{row['framework_id']}.html",
                    _page(f"{row['framework_id']} {row['title_en']}", body, data))
     evidence = _evidence_records(reg)
-    hook = _review_evidence_report(out, docs)
+    report = _review_evidence_report(out, docs, evidence)
     for _, doc in docs.drop_duplicates(["document_sha256", "rubric"]).iterrows():
         ev = evidence.get((doc["document_sha256"], doc["rubric"]), [])
+        link = report.get(doc["document_sha256"])
         write_text(out / _doc_page(doc["document_sha256"], doc["rubric"]),
-                   _page(str(doc["document"]), _document(programme, generated, doc, ev, hook),
+                   _page(str(doc["document"]), _document(programme, generated, doc, ev, link),
                          {"charts": []}))
     return index
 
 
-def _review_evidence_report(out: Path, docs: pd.DataFrame) -> str | None:
-    """Hook for the review side's HTML evidence report (``report.evidence``), if installed.
-
-    Returns the link to put on document pages, or None (then the document pages written
-    here are the drill-down)."""
+def _review_evidence_report(out: Path, docs: pd.DataFrame,
+                            evidence: dict[tuple[str, str], list[dict]]) -> dict[str, str]:
+    """The review side's HTML evidence report (``report.evidence.write_evidence_report``)
+    written into ``evidence/`` from the register's final verdicts; returns the link to each
+    document's page there by SHA-256 (empty when the report cannot be written: the document
+    pages of this site are then the drill-down)."""
     try:
-        from rbm_surveys.report import evidence as _evidence  # noqa: F401
+        from rbm_surveys.report.evidence import page_name, write_evidence_report
     except ImportError:
-        return None
-    return None  # wired when report/evidence.py lands in main (see docs/site.md)
+        return {}
+    if docs.empty:
+        return {}
+    from rbm_surveys.errors import RbmError
+
+    rows = [{"document": d.document, "document_sha256": d.document_sha256, "rubric": d.rubric,
+             "criterion": v["criterion"], "level": v["final_level"],
+             "final_level": v["final_level"], "status": v["status"]}
+            for d in docs.drop_duplicates(["document_sha256", "rubric"]).itertuples(index=False)
+            for v in d.verdicts]
+    table = pd.DataFrame(rows)
+    final = table[["document_sha256", "rubric", "criterion", "final_level", "status"]].assign(
+        comments="", adjudicator="")
+    records = [r for recs in evidence.values() for r in recs]
+    try:
+        write_evidence_report(out / "evidence", table.drop(columns=["final_level", "status"]),
+                              records, final=final)
+    except RbmError:
+        return {}
+    return {sha: f"evidence/{page_name(sha)}" for sha in table["document_sha256"].unique()}

@@ -92,6 +92,23 @@ def _workbook_heads(tables: list[pd.DataFrame], ledger: Ledger) -> list[Head]:
     return heads
 
 
+def _check_exports(tables: list[pd.DataFrame], entries: list[dict]) -> None:
+    """Each workbook's proposals must be those the ledger recorded when it was exported."""
+    for t in tables:
+        head = t.attrs.get("ledger_head", "")
+        if not head or not len(t):
+            continue
+        n = Head.parse(head).entries
+        reviewer = t["reviewer"].iloc[0]
+        exports = [e for e in entries[:n] if e.get("event") == "review.export"
+                   and e.get("reviewer") == reviewer and e.get("proposals_sha256")]
+        if exports and exports[-1]["proposals_sha256"] != t.attrs.get("proposals_sha256"):
+            raise DataError("the workbook's proposals differ from those the ledger recorded at "
+                            f"export (entry {exports[-1]['seq']}): proposed cells were edited and "
+                            "re-hashed", file=str(t["workbook"].iloc[0]), sheet="Verdicts",
+                            hint="fill in a fresh copy from `rbm review export`")
+
+
 def import_reviews(verdicts: pd.DataFrame, workbooks: Sequence[str | Path], ledger: Ledger, *,
                    adjudication: str | Path | None = None, n_boot: int = 2000,
                    seed: int = 2026) -> ImportResult:
@@ -116,8 +133,10 @@ def import_reviews(verdicts: pd.DataFrame, workbooks: Sequence[str | Path], ledg
                             "not exist", hint="give --ledger, the ledger used at export")
         old = ledger.head()
 
+    entries = ledger.entries()
+    _check_exports(tables, entries)
     final = adjudicate(verdicts, decisions, adj)
-    known = ledger.recorded_keys()
+    known = {decision_key(e) for e in entries}
     records = []
     for event, table, cols in (("review.decision", decisions, _LEDGER_FIELDS),
                                ("review.adjudication", adj, _LEDGER_FIELDS),

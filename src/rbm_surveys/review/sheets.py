@@ -42,7 +42,7 @@ from rbm_surveys.provenance import sha256_file
 from rbm_surveys.report.safe import FORMULA_PREFIXES, safe_cell
 
 __all__ = ["DECISION_COLUMNS", "KEY_COLUMNS", "LEVELS", "check_against_verdicts",
-           "decisions_to_records", "read_review_workbook", "unguard", "workbook_meta",
+           "decisions_to_records", "proposals_digest", "read_review_workbook", "unguard", "workbook_meta",
            "write_review_workbook"]
 
 SCHEMA = "rbm-review/1"
@@ -113,19 +113,8 @@ def _best_evidence(evidence: list[dict]) -> pd.DataFrame:
     return ev.drop_duplicates(["document_sha256", "rubric", "criterion"])[cols]
 
 
-def write_review_workbook(verdicts: pd.DataFrame, evidence: list[dict], path: str | Path,
-                          *, reviewer: str = "", ledger_head: str = "") -> Path:
-    """Write the workbook a reviewer fills in (atomically); returns its path.
-
-    ``ledger_head``: the audit ledger's head (``"<entries>:<sha256>"``) to record in the
-    workbook, so the ledger can later be checked against it (``rbm audit verify --checkpoint``).
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from rbm_surveys.files import save_workbook
-
+def _proposals(verdicts: pd.DataFrame, evidence: list[dict]):
+    """The proposed cells of every row, and each row's proposal hash."""
     missing = [c for c in KEY_COLUMNS + ["level"] if c not in verdicts.columns]
     if missing:
         raise DataError(f"verdicts lack the column(s) {missing}",
@@ -142,17 +131,45 @@ def write_review_workbook(verdicts: pd.DataFrame, evidence: list[dict], path: st
         table = table.merge(best.astype({"rubric": str}), how="left",
                             on=["document_sha256", "rubric", "criterion"])
     table = table[_SHOWN]
+    rows = [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in record]
+            for record in table.itertuples(index=False)]
+    return table, rows, [_proposal_hash(values) for values in rows]
 
+
+def _digest_of(hashes) -> str:
+    return hashlib.sha256("\n".join(map(str, hashes)).encode("utf-8")).hexdigest()
+
+
+def proposals_digest(verdicts: pd.DataFrame, evidence: list[dict]) -> str:
+    """SHA-256 over the proposal hashes of every row of the workbook these inputs give.
+
+    Recorded in the ledger at export and in the workbook's ``_meta``; on import the workbook's
+    hidden hashes must give the same digest, so proposals edited *and* re-hashed are caught.
+    """
+    return _digest_of(_proposals(verdicts, evidence)[2])
+
+
+def write_review_workbook(verdicts: pd.DataFrame, evidence: list[dict], path: str | Path,
+                          *, reviewer: str = "", ledger_head: str = "") -> Path:
+    """Write the workbook a reviewer fills in (atomically); returns its path.
+
+    ``ledger_head``: the audit ledger's head (``"<entries>:<sha256>"``) to record in the
+    workbook, so the ledger can later be checked against it (``rbm audit verify --checkpoint``).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from rbm_surveys.files import save_workbook
+
+    table, rows, hashes = _proposals(verdicts, evidence)
     wb = Workbook()
     ws = wb.active
     ws.title = "Verdicts"
     header = _SHOWN + _FILL + [_HASH]
     ws.append(header)
-    hashes = []
-    for record in table.itertuples(index=False):
-        values = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in record]
-        hashes.append(_proposal_hash(values))
-        ws.append([safe_cell(v) for v in values] + [None, None, None, hashes[-1]])
+    for values, digest in zip(rows, hashes):
+        ws.append([safe_cell(v) for v in values] + [None, None, None, digest])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     for cell in ws[1]:
         cell.font = bold
@@ -209,7 +226,7 @@ def write_review_workbook(verdicts: pd.DataFrame, evidence: list[dict], path: st
     meta.append(["reviewer", safe_cell(reviewer)])
     meta.append(["keys_sha256", _keys_digest(table[KEY_COLUMNS].map(_canon))])
     meta.append(["proposals_sha256",
-                 hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()])
+                 _digest_of(hashes)])
     meta.append(["rows", len(table)])
     meta.append(["ledger_head", ledger_head])
     meta.sheet_state = "hidden"
@@ -328,6 +345,9 @@ def read_review_workbook(path: str | Path) -> pd.DataFrame:
                 problems.append(f"{where}, column {letter[name]} ({name}): the locked proposed "
                                 f"cell was edited (now {_canon(getattr(values, name))!r}); "
                                 "restore it — record disagreement with decision 'override'")
+    if not problems and _digest_of(frame[_HASH].map(_canon)) != meta.get("proposals_sha256"):
+        problems.append(f"sheet Verdicts, column {letter[_HASH]} ({_HASH}): the hidden "
+                        "proposal hashes differ from those issued (proposals were edited)")
     fill = {c: frame[c].map(_cell_text) for c in _FILL}
     decision = fill["decision"].str.lower()
     final_level = fill["final_level"].str.lower()
@@ -368,6 +388,7 @@ def read_review_workbook(path: str | Path) -> pd.DataFrame:
     })
     out = out[DECISION_COLUMNS].reset_index(drop=True)
     out.attrs["ledger_head"] = _canon(meta.get("ledger_head"))
+    out.attrs["proposals_sha256"] = _digest_of(frame[_HASH].map(_canon))
     return out
 
 

@@ -154,7 +154,8 @@ def _wald(design: Any, mm: np.ndarray, rc: np.ndarray, cc: np.ndarray, nr: int, 
     grid_c = np.repeat(np.arange(nc), nr)
     jcb = np.column_stack([
         np.eye(k),
-        -(grid_r[:, None] == np.arange(nr)[None, :]).astype(float) * np.repeat(ct / tot, nr)[:, None],
+        -(grid_r[:, None] == np.arange(nr)[None, :]).astype(float)
+        * np.repeat(ct / tot, nr)[:, None],
         -(grid_c[:, None] == np.arange(nc)[None, :]).astype(float) * np.tile(rt, nc)[:, None] / tot,
         np.outer(rt, ct).ravel(order="F") / tot ** 2])
     y = cells[:k] - np.outer(rt, ct).ravel(order="F") / tot

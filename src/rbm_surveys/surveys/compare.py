@@ -12,8 +12,9 @@ covariance of the estimates involved:
 * :func:`contrast` any linear combination (R ``svycontrast``), or a ratio of two linear
   combinations by the delta method (parity index women/men, ratio of shares); replicate
   designs evaluate the ratio on every replicate, as R does when replicates are kept.
-* :func:`gaps_to_reference` the difference of every domain to a reference group, with its CI and a
-  significance flag, ready to sit beside a disaggregation table.
+* :func:`gaps_to_reference` (or :func:`gap_table` in one call) the difference of every
+  domain to a reference group, with its CI and a significance flag, ready to sit beside a
+  disaggregation table.
 * :func:`change_between_rounds` two independent rounds from their tidy estimate frames;
   :func:`panel_change` two rounds revisiting the same PSUs (covariance through common PSUs).
 
@@ -37,7 +38,8 @@ from rbm_surveys.errors import DataError, UsageError
 from rbm_surveys.surveys.covariance import replicate_covariance, taylor_covariance
 from rbm_surveys.surveys.estimate import RESULT_COLUMNS, linearise
 
-__all__ = ["Estimates", "joint_estimates", "contrast", "gaps_to_reference", "change_between_rounds", "panel_change",
+__all__ = ["Estimates", "joint_estimates", "contrast", "gaps_to_reference", "gap_table",
+           "change_between_rounds", "panel_change",
            "CONTRAST_COLUMNS", "CHANGE_COLUMNS", "GAP_COLUMNS"]
 
 #: columns of :func:`contrast`
@@ -117,7 +119,7 @@ def joint_estimates(design: Any, statistic: str, variables: Any, by: Any = None,
     lin = linearise(design, statistic, variables, by=by, denominator=denominator,
                     levels=levels)
     if design.kind == "taylor":
-        vcov = taylor_covariance(design, lin.totals, lin.active, lin.pps)
+        vcov = taylor_covariance(design, lin.totals, lin.active, lin.pps, lin.domain_lonely)
         extra: dict = {}
     else:
         vcov = replicate_covariance(lin.theta, lin.theta_r, design.scale, design.rscales,
@@ -275,6 +277,26 @@ def gaps_to_reference(est: Estimates, by: str, reference: Any, level: float = 0.
     return out
 
 
+def gap_table(design: Any, statistic: str, variables: Any, by: str | Sequence[str],
+              reference: Any, compare_on: str | None = None,
+              denominator: str | None = None, levels: Sequence[Any] | None = None,
+              level: float = 0.95) -> pd.DataFrame:
+    """A disaggregation table with each group's gap to ``reference`` in one call.
+
+    ``by``: the disaggregation (a column or several); ``compare_on``: the by-column whose
+    ``reference`` value the gaps are taken to (default: ``by`` when it is one column).
+    Same as ``gaps_to_reference(joint_estimates(design, ...), compare_on, reference)``."""
+    by_list = [by] if isinstance(by, str) else list(by)
+    if compare_on is None:
+        if len(by_list) != 1:
+            raise UsageError("with several by-columns say which one holds the reference "
+                             "group", key="compare_on", hint=f"e.g. compare_on={by_list[0]!r}")
+        compare_on = by_list[0]
+    est = joint_estimates(design, statistic, variables, by=by_list, denominator=denominator,
+                          levels=levels)
+    return gaps_to_reference(est, compare_on, reference, level)
+
+
 # ---------------------------------------------------------------------------- rounds
 def _key_strings(frame: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
     """One string per row joining the key columns (missing values as empty strings)."""
@@ -291,7 +313,8 @@ def change_between_rounds(estimates_a: pd.DataFrame, estimates_b: pd.DataFrame,
     Independent samples (different PSUs drawn in each round): SE = sqrt(se_a^2 + se_b^2);
     the t reference has df = df_a + df_b (the degrees of freedom of the two designs stacked
     as separate strata, where R's ``svycontrast`` gives the same SE), normal if either is
-    infinite. ``df`` overrides (one number, or one per round, e.g. each design's degf);
+    infinite. ``df`` overrides: the total df (one number) or one per round (a tuple, e.g.
+    each design's degf);
     by default the frames' ``df`` column (infinite for ``ci="wald"`` frames).
     ``on``: key columns (default: ``variable``, ``level`` and every by-column; for indicator
     tables from ``run_indicators``: module, indicator, disaggregation, level). Rows of one
@@ -406,7 +429,8 @@ def panel_change(design_a: Any, design_b: Any, statistic: str, variables: Any,
     sd = SurveyDesign(stacked, weights="_weight", strata=design_a.strata_columns or None,
                       ids=design_a.id_columns or None, fpc=design_a.fpc_spec or None,
                       nest=design_a.nest, lonely_psu=design_a.lonely_psu)
-    est = joint_estimates(sd, statistic, variables, by=["_round"] + by_cols, denominator=denominator,
+    est = joint_estimates(sd, statistic, variables, by=["_round"] + by_cols,
+                          denominator=denominator,
                 levels=levels)
     t = est.table
     keys = [c for c in t.columns if c in by_cols] + ["variable", "level"]

@@ -36,8 +36,15 @@ __all__ = ["stage_covariance", "taylor_covariance", "replicate_covariance",
 
 
 def stage_covariance(stage: Stage, t: np.ndarray, lonely_psu: str,
-                     active: np.ndarray | None = None) -> np.ndarray:
-    """(K x K) contribution of one stage from the cluster totals ``t`` (C x K)."""
+                     active: np.ndarray | None = None,
+                     domain_lonely: bool = False) -> np.ndarray:
+    """(K x K) contribution of one stage from the cluster totals ``t`` (C x K).
+
+    The bilinear form of :func:`rbm_surveys.surveys.variance.stage_variance`: each
+    estimate's cluster totals are centred within their group (or, where its rule says so,
+    left uncentred or dropped, and scaled per upper-stage unit), then
+    ``sum_c coef_c u_ck u_cl``. ``active`` (G x K) counts the clusters of each group holding
+    the estimate's domain; ``domain_lonely`` as there."""
     m = stage.group_matrix()
     n_g = stage.group_npsu.astype(float)
     g = stage.cluster_group
@@ -48,9 +55,19 @@ def stage_covariance(stage: Stage, t: np.ndarray, lonely_psu: str,
         factor_g = np.where(n_g > 1, n_g / (n_g - 1), 0.0)
     factor_g[certain] = 0.0
     base = centred
-    if lonely.any():
+    act = None if active is None else np.asarray(active) > 0
+    dom_lonely = None
+    if domain_lonely and active is not None and lonely_psu in ("adjust", "average"):
+        # a group where the domain has one cluster of several is lonely for that estimate
+        dl = (np.asarray(active) == 1) & (stage.group_npsu > 1)[:, None]       # (G x K)
+        if dl.any():
+            if lonely_psu == "adjust":
+                base = np.where(dl[g], t, base)        # f n/(n-1) t^2, not centred
+            else:
+                dom_lonely = dl
+    if lonely.any() or dom_lonely is not None:
         if lonely_psu == "fail":
-            hit = lonely if active is None else lonely & active.any(axis=1)
+            hit = lonely if act is None else lonely & act.any(axis=1)
             if hit.any():
                 labels = ", ".join(map(str, np.unique(stage.group_label[hit])[:10]))
                 raise DesignError(
@@ -61,24 +78,29 @@ def stage_covariance(stage: Stage, t: np.ndarray, lonely_psu: str,
         elif lonely_psu == "adjust":
             # R onestrat: the single PSU's total, not centred
             factor_g[lonely] = 1.0
-            base = np.where(lonely[g][:, None], t, centred)
+            base = np.where(lonely[g][:, None], t, base)
+        elif lonely_psu == "average":
+            k = t.shape[1]
+            lonely_k = np.broadcast_to(lonely[:, None], (stage.n_groups, k))
+            if dom_lonely is not None:
+                lonely_k = lonely_k | dom_lonely
+            base = np.where(lonely_k[g], 0.0, base)
+            up = stage.group_upper
+            a = np.ones((stage.n_groups, k), dtype=bool) if act is None else act
+            u = sp.csr_matrix((np.ones(stage.n_groups), (up, np.arange(stage.n_groups))))
+            nstrat = np.asarray(u @ a.astype(float))
+            nok = np.asarray(u @ (a & ~lonely_k).astype(float))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(nstrat == 0, 1.0, np.where(nok > 0, nstrat / nok, np.nan))
+            base = base * np.sqrt(ratio[up[g]])                              # (C x K)
     coef = stage.cluster_f * factor_g[g] * stage.group_mult[g]          # (C,)
-    if lonely.any() and lonely_psu == "average":
-        up = stage.group_upper
-        k = t.shape[1]
-        act = np.ones((stage.n_groups, k), dtype=bool) if active is None else active
-        u = sp.csr_matrix((np.ones(stage.n_groups), (up, np.arange(stage.n_groups))))
-        nstrat = np.asarray(u @ act.astype(float))
-        nok = np.asarray(u @ (act & ~lonely[:, None]).astype(float))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(nstrat == 0, 1.0, np.where(nok > 0, nstrat / nok, np.nan))
-        base = base * np.sqrt(ratio[up[g]])                              # (C x K)
     return base.T @ (coef[:, None] * base)
 
 
 def taylor_covariance(design: Any, totals: list[np.ndarray],
                       active: list[np.ndarray | None] | None = None,
-                      pps: np.ndarray | None = None) -> np.ndarray:
+                      pps: np.ndarray | None = None,
+                      domain_lonely: bool = False) -> np.ndarray:
     """Sum of the stage covariances of cluster totals ``totals[s]`` (C_s x K)."""
     if pps is not None:
         t = totals[0]
@@ -95,7 +117,7 @@ def taylor_covariance(design: Any, totals: list[np.ndarray],
     out = np.zeros((k, k))
     for i, (stage, t) in enumerate(zip(design.stages, totals)):
         out += stage_covariance(stage, t, design.lonely_psu,
-                                None if active is None else active[i])
+                                None if active is None else active[i], domain_lonely)
     return out
 
 
@@ -124,10 +146,11 @@ def score_covariance(design: Any, z: np.ndarray) -> np.ndarray:
     for cal in design.calibration:
         z = np.asarray(cal.residualize(z), dtype=float)
     totals = []
-    stages = design.stages if getattr(design, "pps_check", None) is None else design.stages[:1]
+    pps = design.pps_check
+    stages = design.stages if pps is None else design.stages[:1]
     for stage in stages:
         c = stage.n_clusters
         agg = sp.csr_matrix((np.ones(design.n), (stage.cluster, np.arange(design.n))),
                             shape=(c, design.n))
         totals.append(np.asarray(agg @ z))
-    return taylor_covariance(design, totals, None, getattr(design, "pps_check", None))
+    return taylor_covariance(design, totals, None, pps)

@@ -1136,9 +1136,11 @@ class Linearisation:
     :func:`mean`/:func:`total`/:func:`proportion`/:func:`ratio` with ``ci="wald"``).
     Taylor designs: ``totals[s]`` (C_s x K) are the cluster totals at stage s of each
     estimate's influence scores (residualised by the design's calibrations), ``active``
-    the (G x K) groups each estimate's domain touches (lonely-PSU rules) or None, ``pps``
-    the joint-inclusion matrix of matrix-PPS designs; the SE of estimate k is the
-    variance formula applied to column k. Replicate designs: ``theta_r`` (K x R)."""
+    the (G x K) counts of clusters of each group holding the estimate's domain (lonely-PSU
+    rules) or None, ``pps`` the joint-inclusion matrix of matrix-PPS designs,
+    ``domain_lonely`` whether the design's ``adjust_domain_lonely`` rule applied; the SE of
+    estimate k is the variance formula applied to column k. Replicate designs:
+    ``theta_r`` (K x R)."""
 
     table: pd.DataFrame
     theta: np.ndarray
@@ -1146,6 +1148,7 @@ class Linearisation:
     active: list | None = None
     pps: np.ndarray | None = None
     theta_r: np.ndarray | None = None
+    domain_lonely: bool = False
 
 
 def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
@@ -1177,4 +1180,4 @@ def linearise(design: Any, statistic: str, variables: Any, by: Any = None,
     frame = _table(design, dom, res, [var_of[i] for i in j], [lev_of[i] for i in j], d,
                    statistic, "wald", 0.95)
     return Linearisation(frame, res.theta, keep.get("totals"), keep.get("active"),
-                         keep.get("pps"), res.theta_r)
+                         keep.get("pps"), res.theta_r, bool(keep.get("domain_lonely", False)))

@@ -1,9 +1,10 @@
 """Design-based regression: linear and logistic (quasi-binomial) models with sandwich SEs.
 
 As R ``svyglm`` (Binder 1983; Lumley 2010 ch. 5): the coefficients solve the weighted
-estimating equations sum_i w_i x_i (y_i - mu_i) = 0 (IRLS for the logistic link, as R ``glm.fit``: same start, same stopping rule); their
-covariance is the sandwich A^-1 B A^-1, with A = X'WX the model information and B the
-design covariance of the totals of the scores x_i w_i (y_i - mu_i):
+estimating equations sum_i w_i x_i (y_i - mu_i) = 0 (IRLS for the logistic link, as R
+``glm.fit``: same start, same stopping rule); their covariance is the sandwich
+A^-1 B A^-1, with A = X'WX the model information and B the design covariance of the totals
+of the scores x_i w_i (y_i - mu_i):
 
 * Taylor designs: B from the PSU totals of the scores, through the same strata, fpc,
   lonely-PSU rule and calibration residuals as the estimates (R ``svy.varcoef``);

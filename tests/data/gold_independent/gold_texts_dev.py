@@ -812,7 +812,7 @@ The urban measures in Port Marigot are estimated to cost USD 310 million, of whi
     expected=dict(
         urban_mitigation="present", urban_mitigation_challenges="present", urban_adaptation="present",
         urban_adaptation_challenges="present", urban_hazards="present", urban_finance="present",
-        urban_gender="present", multilevel_governance="present", housing_informal="absent",
+        urban_gender="present", multilevel_governance="present", housing_informal="partial",
         urban_planning="present", sector_energy="present", sector_transport="present",
         sector_waste="absent", sector_infrastructure="present", sector_water="partial",
     ),
@@ -824,7 +824,7 @@ The urban measures in Port Marigot are estimated to cost USD 310 million, of whi
         "Ministry of Housing and Urban Development",
         "Port Marigot Women's Market Association",
     ],
-    notes="sector_water partial: national desalination plant (concrete) without an urban reference.",
+    notes="sector_water partial: national desalination plant (concrete) without an urban reference. housing_informal partial: homes damaged in Port Marigot (a diagnosis); the relocation of informal settlements is only hypothetical.",
 ))
 
 # ---------------------------------------------------------------------------------------------

@@ -928,7 +928,7 @@ An Act to amend the law of succession and of matrimonial property. Ministry of J
 
 1. Short title. This Act may be cited as the Succession and Matrimonial Property (Amendment) Act, 2021.
 
-4. Equal shares. Section 27 of the principal Act is replaced by the following: "27. The sons and daughters of an intestate, and the surviving spouse whether widow or widower, shall inherit land and other property in equal shares; any customary rule to the contrary is void."
+4. Equal shares. Section 27 of the principal Act is replaced by the following: "27. The sons and daughters of an intestate, and the surviving spouse whether widow or widower, shall inherit land and other property in equal shares."
 
 6. Customary land. Where land is held under customary law, a widow shall have the right to remain on and to use the matrimonial land for the rest of her life, but that right does not confer ownership.
 

@@ -430,12 +430,18 @@ DECOY_HEADINGS = (
 TEMPLATE_MARKERS = ("not applicable", "no aplica", "n/a", "não se aplica", "لا ينطبق")
 
 
-def auto_decoy_quotes(doc: dict) -> list[str]:
+TOC_HEADINGS = ("sommaire", "contents", "table des matières", "فهرس", "índice", "目录")
+
+
+def auto_decoy_quotes(doc: dict) -> tuple[list[str], list[str]]:
     """Decoy regions read off the structure of a text: its title and title-block paragraph,
-    items listed under a contents / references / consultation heading, and template rows."""
+    items listed under a references / consultation heading, template rows (every occurrence);
+    and table-of-contents entries (first occurrence only: the body heading they point to is
+    real text)."""
     out: list[str] = []
+    toc: list[str] = []
     blocks = parse(doc["text"])
-    under_decoy = False
+    under_decoy = under_toc = False
     for i, (kind, payload, dmg) in enumerate(blocks):
         if dmg:
             continue
@@ -444,12 +450,16 @@ def auto_decoy_quotes(doc: dict) -> list[str]:
             if blocks[i + 1][0] == "p" and not doc.get("no_title_block"):
                 out.append(blocks[i + 1][1])  # the title block (issuer, ministry, dates)
         if kind == "h":
-            under_decoy = any(k in payload.lower() for k in DECOY_HEADINGS)
+            low = payload.lower()
+            under_toc = any(k in low for k in TOC_HEADINGS)
+            under_decoy = not under_toc and any(k in low for k in DECOY_HEADINGS)
+        elif kind == "list" and under_toc:
+            toc += payload
         elif kind == "list" and under_decoy:
             out += payload
         elif kind == "table":
             out += [" | ".join(r) for r in payload if any(m in " ".join(r).lower() for m in TEMPLATE_MARKERS)]
-    return out
+    return out, toc
 
 
 def file_name(unit: str, fmt: str) -> str:
@@ -485,8 +495,10 @@ def label_rows(doc: dict, rubric_criteria: dict[str, list[str]]) -> list[dict]:
                 row["standards_unreadable"] = [dict(s) for s in doc["standards_unreadable"]]
         row["decoys"] = list(doc.get("decoys", []))
         quotes = list(doc.get("decoy_quotes", []))
-        quotes += [q for q in auto_decoy_quotes(doc) if q not in quotes]
+        auto, toc = auto_decoy_quotes(doc)
+        quotes += [q for q in auto if q not in quotes]
         row["decoy_quotes"] = quotes
+        row["decoy_toc_entries"] = [q for q in toc if q not in quotes]
         if doc.get("damage"):
             row["damage"] = doc["damage"]
         if doc.get("notes"):

@@ -212,6 +212,24 @@ _MODULE_ITEMS: dict[str, tuple[str, list[_Q]]] = {
 
 MODULES = tuple(_MODULE_ITEMS)
 
+#: Household roster of the disability module: one row per household member (the respondent
+#: included), with the Washington Group Short Set asked for members aged 5 or over. The
+#: member's ``sex`` and WG items reuse the main sheet's names (XLSForm allows it: each
+#: table has its own); ``member_age`` has its own name because a ``relevant`` refers to it.
+ROSTER = "hh_members"
+_ROSTER_ITEMS: list[_Q] = [
+    ("begin_repeat", ROSTER, "Household members (everyone who usually lives here)",
+     "Membres du ménage (toutes les personnes qui y vivent habituellement)",
+     "Miembros del hogar (todas las personas que viven habitualmente aquí)", "", ""),
+    ("select_one sex", "sex", "Sex of the member", "Sexe du membre", "Sexo del miembro", "", ""),
+    ("integer", "member_age", "Age of the member, in completed years",
+     "Âge du membre, en années révolues", "Edad del miembro, en años cumplidos", "",
+     ". >= 0 and . <= 110"),
+    *[(typ, name, en, fr, es, "${member_age} >= 5", "")
+      for typ, name, en, fr, es, _, _ in _CORE if name.startswith("wg_")],
+    ("end_repeat", "", "", "", "", "", ""),
+]
+
 #: Choice lists each module uses (so a form carries only its own lists).
 _CORE_LISTS = ("city", "area", "sex", "displacement", "wg")
 _MODULE_LISTS = {"tenure": ("tenure_type", "likely", "yesno"), "safety": ("safe", "yesno", "place"),
@@ -231,6 +249,8 @@ def form_rows(module: str) -> tuple[list[_Q], list[tuple[str, str, str, str, str
                                                                    "", "")]
     survey += [("begin_group", module, title, title, title, "", "")] + items
     survey += [("end_group", "", "", "", "", "", "")]
+    if module == "disability":
+        survey += _ROSTER_ITEMS
     lists = _CORE_LISTS + _MODULE_LISTS[module]
     choices = [c for c in _CHOICES if c[0] in lists]
     return survey, choices

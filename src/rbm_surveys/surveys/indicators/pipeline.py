@@ -51,8 +51,15 @@ class SurveyRun:
     notes: list = field(default_factory=list)  # data notes (NOTE_COLUMNS records)
 
     def notes_frame(self) -> pd.DataFrame:
-        """The data notes as a table (``NOTE_COLUMNS``)."""
-        return pd.DataFrame(self.notes, columns=NOTE_COLUMNS)
+        """The data notes as a table (``NOTE_COLUMNS``); a note quoting a cell has phone
+        numbers, e-mails, id numbers and GPS pairs masked (it goes into the outputs)."""
+        from rbm_surveys.surveys.privacy import mask_personal_text
+
+        frame = pd.DataFrame(self.notes, columns=NOTE_COLUMNS)
+        if "note" in frame.columns and len(frame):
+            frame["note"] = frame["note"].map(
+                lambda v: mask_personal_text(v) if isinstance(v, str) else v)
+        return frame
 
 
 def load_config(path: str | Path, *, text: str | None = None) -> dict:
@@ -144,7 +151,6 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     """One module: returns its tidy results and what happened (sources, weighting, timings,
     data notes)."""
     from rbm_surveys.surveys.clean import run_cleaning
-    from rbm_surveys.surveys.design import SurveyDesign
     from rbm_surveys.surveys.io import read_export
     from rbm_surveys.surveys.privacy import withhold_personal
     from rbm_surveys.surveys.weighting import rake
@@ -177,28 +183,27 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     frame, _ = prepare_frame(frame, spec, base_w, reasons,
                              kinds=("age_groups", "wg_disability"))
     weights_label = f"base weights '{dcfg['weights']}'"
-    residualizers: tuple = ()
+    # the design is built once (weights checked there), raked once, then only gains columns
+    design = make_design(frame, dcfg["weights"], dcfg.get("strata"), dcfg.get("ids"),
+                         dcfg.get("fpc"))
     report = None
     if cfg["margins"] is not None:
-        sd = SurveyDesign(frame, weights=dcfg["weights"], strata=dcfg.get("strata"),
-                          ids=dcfg.get("ids"), fpc=dcfg.get("fpc"), nest=True,
-                          lonely_psu="adjust")
-        raked = rake(sd, str(cfg["margins"]))
-        frame = frame.assign(_final_weight=np.asarray(raked.weights))
-        residualizers = tuple(raked.calibration)
-        report = getattr(raked, "weighting_report", None)
+        design = rake(design, str(cfg["margins"]))
+        report = getattr(design, "weighting_report", None)
         margins = sorted({v for m in _margin_names(cfg["margins"]) for v in m})
         weights_label += f", raked to census margins ({', '.join(margins)}) from " \
                          f"{Path(cfg['margins']).name}"
-    else:
-        frame = frame.assign(_final_weight=base_w)
-    frame, universe = prepare_frame(frame, spec, frame["_final_weight"].to_numpy(), reasons,
+    frame, universe = prepare_frame(frame, spec, np.asarray(design.weights), reasons,
                                     kinds=("weighted_quantile_groups",))
-    if cfg.get("variance", "calibrated") == "fixed":
-        residualizers = ()
+    added = {d["name"]: frame[d["name"]].to_numpy() for d in spec.derived
+             if d["kind"] == "weighted_quantile_groups" and d.get("unit") is None}
+    if added:
+        design = design.with_columns(**added)
+    if cfg.get("variance", "calibrated") == "fixed" and design.calibration:
         weights_label += " (SEs treat the final weights as fixed)"
-    design = make_design(frame, "_final_weight", dcfg.get("strata"), dcfg.get("ids"),
-                         dcfg.get("fpc"), calibration=residualizers)
+        design = make_design(design.data.assign(_final_weight=np.asarray(design.weights)),
+                             "_final_weight", dcfg.get("strata"), dcfg.get("ids"),
+                             dcfg.get("fpc"))
     timings["weight"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -216,7 +221,7 @@ def run_module(mod: dict, cfg: dict) -> tuple[pd.DataFrame, dict]:
     res = run_indicators(frame, [spec], design, reasons=reasons, rules_=cfg["reporting"],
                          weights_label=weights_label, derived_ready=True,
                          category_order=codebook.choice_order() if codebook is not None else {},
-                         labels=form_labels(codebook, cfg.get("language")), members=members)
+                         labels=_labels_for_run(codebook, cfg), members=members)
     if report is not None:
         notes.append(_note(spec.module, "weighting", "main", 0,
                            "every respondent is in a cell of every margin (raking would stop "
@@ -312,6 +317,24 @@ def _suggest(word: str, names: list[str]) -> str:
     return suggest(word, names)
 
 
+def _labels_for_run(codebook: Any, cfg: dict):
+    """The form's labels in the run's ``language``; an unknown language names the key."""
+    from rbm_surveys.config import Located, suggest
+    from rbm_surveys.errors import UsageError
+
+    try:
+        return form_labels(codebook, cfg.get("language"))
+    except UsageError as exc:
+        where = cfg.get("lines") or Located(str(cfg.get("path", "")))
+        langs = list(codebook.languages) if codebook is not None else []
+        raise ConfigError(f"language {cfg.get('language')!r} is not a language of the form"
+                          f"{suggest(str(cfg.get('language')), langs)}",
+                          file=where.file or None, key="language",
+                          line=where.line(("language",)),
+                          hint=f"use one of {', '.join(langs)} (or its code, e.g. fr)"
+                          ) from exc
+
+
 def form_labels(codebook: Any, language: str | None = None):
     """:class:`~rbm_surveys.surveys.indicators.run.Labels` from the form (``language``, or
     the form's default language)."""
@@ -358,7 +381,7 @@ def check_margins_against_form(margins: Path, codebook: Any) -> None:
     """Every category of a margin over a select question must be one of its choices:
     a misspelt category (``Female`` for ``female``) would otherwise be a population cell
     without respondents or, with a total of 0, dropped without a word."""
-    from rbm_surveys.config import Located, read_yaml, suggest
+    from rbm_surveys.config import read_yaml, suggest
     from rbm_surveys.surveys.weighting import load_margins
 
     if codebook is None:

@@ -104,21 +104,9 @@ def make_design(frame: pd.DataFrame, weights: str, strata: str | None = None,
 
 
 def _on_frame(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
-    """The same design (structure, final weights, calibration) over its design columns plus
-    ``columns`` (designs are immutable and cache codes per column, so a new one is built)."""
-    keep = [c for c in dict.fromkeys([design.weights_column, design.probs_column,
-                                      *design.strata_columns, *design.id_columns,
-                                      *design.fpc_spec]) if isinstance(c, str)]
-    frame = design.data[keep].reset_index(drop=True).assign(**columns)
-    new = SurveyDesign(frame, weights=design.weights_column, strata=design.strata_columns or None,
-                       ids=design.id_columns or None, fpc=design.fpc_spec or None,
-                       nest=design.nest, probs=design.probs_column, pps=design.pps,
-                       lonely_psu=design.lonely_psu, variance=design.variance,
-                       pps_p2bar=design.pps_p2bar)
-    new = new.with_weights(design.weights)
-    for cal in design.calibration:
-        new = new.with_weights(design.weights, cal)
-    return new
+    """The same design (structure, final weights, calibration, cached factorisations) with
+    ``columns`` added: R's ``update()`` (``SurveyDesign.with_columns``), never a rebuild."""
+    return design.with_columns(**columns) if columns else design
 
 
 def design_label(design: SurveyDesign) -> str:
@@ -213,6 +201,7 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
     """
     rr = rules_ or ReportingRules()
     lab = labels or Labels()
+    category_order = {**_derived_order(specs), **(category_order or {})}
     if len(frame) != design.n:
         raise DataError(f"the frame has {len(frame)} rows, the design {design.n}", key="design",
                         hint="build the design from the same respondents (make_design)")
@@ -237,6 +226,18 @@ def run_indicators(frame: pd.DataFrame, specs: list[ModuleSpec], design: SurveyD
     return out[RESULT_COLUMNS]
 
 
+def _derived_order(specs: list[ModuleSpec]) -> dict[str, list[str]]:
+    """Age groups in age order (``5-17`` before ``18-64``), not in text order."""
+    out = {}
+    for spec in specs:
+        for d in spec.derived:
+            if d["kind"] == "age_groups":
+                b = list(d["breaks"])
+                out[d["name"]] = [f"{lo}-{hi - 1}" for lo, hi in zip(b[:-1], b[1:])] + \
+                    [f"{b[-1]}+"]
+    return out
+
+
 def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> list:
     """Indicators of one repeat group, per member (see :func:`run_indicators`)."""
     import dataclasses
@@ -252,7 +253,7 @@ def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> lis
         raise ConfigError("an average of member-level indicators is not supported",
                           file=spec.path or None, key="indicators",
                           hint="average household- or respondent-level indicators only")
-    when, label = spec.units[unit]
+    when, label, dis = spec.units[unit]
     derived = tuple(d for d in spec.derived if d.get("unit") == unit)
     mframe = member.frame
     w = np.asarray(design.weights)[member.parent]
@@ -261,7 +262,12 @@ def _unit_rows(spec, unit, member, data, design, rr, category_order, lab) -> lis
     sub = dataclasses.replace(spec, indicators=inds, universe=when, universe_label=label)
     answers = rules.Answers(mframe, member.reasons, spec.missing_codes)
     scope = (evaluate_or_all(when, answers))
-    dis = [v for v in spec.disaggregations if v in mframe]
+    missing = [v for v in dis if v not in mframe]
+    if missing:
+        raise DataError(f"the members of {unit!r} lack disaggregation variable(s) {missing}",
+                        file=spec.path or None, key=f"units.{unit}.disaggregations",
+                        hint="name questions of the repeat, of the main sheet, or derived "
+                             "variables of the unit")
     sub = dataclasses.replace(sub, disaggregations=tuple(dis))
     return _module_rows(sub, mframe, scope, design, member.reasons, rr, category_order, lab,
                         parent=member.parent)
@@ -309,7 +315,7 @@ def _module_rows(spec, data, universe, design, reasons, rr, category_order, lab,
     cols: dict[str, np.ndarray] = {}
     for j, (_, codes, _) in enumerate(dims[1:]):
         cols[f"__by{j}"] = np.where(codes >= 0, codes, np.nan)
-    for ind_id, (i, res) in results.items():
+    for _ind_id, (i, res) in results.items():
         for j in range(res.y.shape[1]):
             cols[f"__ind{i}_{j}"] = np.where(res.d, res.y[:, j], np.nan)
     est = _on_frame(design, cols)
@@ -358,7 +364,7 @@ def _estimate_members(design: SurveyDesign, res, codes: np.ndarray, n_levels: in
             rows += [{"estimate": np.nan, "se": np.nan, "df": np.nan, "n": 0,
                       "n_weighted": 0.0}] * k
             continue
-        r = est.ratio([f"__num{lev}_{j}" for j in range(k)], f"__den{lev}", ci="wald",
+        r = est.ratio([f"__num{lev}_{j}" for j in range(k)], f"__den{lev}", ci="t",
                       level=rr.level)
         for j in range(k):
             rows.append({"estimate": float(r["estimate"].iloc[j]), "se": float(r["se"].iloc[j]),

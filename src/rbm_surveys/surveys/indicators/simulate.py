@@ -46,6 +46,52 @@ _CITIES = {"capital": (0.5, 0.85), "port": (0.3, 0.7), "hill": (0.2, 0.5)}  # sh
 class Population:
     people: pd.DataFrame  # one adult per row, with every answer and the design columns
     eas: pd.DataFrame  # ea, stratum, city, area, n_adults, ea_total (EAs in its stratum)
+    #: household roster: one row per member of each adult's household (the adult first):
+    #: ``_person`` (row of ``people``), ``sex``, ``member_age``, the WG-SS items (age 5+)
+    members: pd.DataFrame | None = None
+
+
+def simulate_members(people: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The household roster of every adult: the adult as member 1 (same sex, age and WG-SS
+    answers), then 0–6 others (children and adults) with WG-SS difficulty rising with age;
+    members under 5 have no WG-SS answers (the question is not asked)."""
+    rng = np.random.default_rng(seed)
+    n = len(people)
+    others = np.minimum(rng.poisson(2.2, n), 6)
+    person = np.repeat(np.arange(n), others)
+    m = len(person)
+    child = rng.random(m) < 0.45
+    age = np.where(child, rng.integers(0, 18, m),
+                   np.clip(18 + rng.gamma(2.0, 12.0, m), 18, 95)).astype(int)
+    out = pd.DataFrame({"_person": person, "sex": np.where(rng.random(m) < 0.5, "female", "male"),
+                        "member_age": age})
+    for j, dom in enumerate(_WG):
+        latent = -3.8 + 0.045 * np.maximum(age - 18, 0) + 0.3 * j / len(_WG) \
+            + 0.4 * rng.normal(size=m)
+        val = _ordinal(rng, latent, [0.0, 2.2, 4.0], ["no_difficulty", "some_difficulty",
+                                                     "lot_of_difficulty", "cannot_do"])
+        out[dom] = np.where(age >= 5, _with_missing(rng, val, 0.02, 0.01), None)
+    self_rows = pd.DataFrame({"_person": np.arange(n), "sex": people["sex"].to_numpy(),
+                              "member_age": people["age"].to_numpy(),
+                              **{d: people[d].to_numpy() for d in _WG}})
+    out = pd.concat([self_rows, out], ignore_index=True)
+    out["_order"] = out.groupby("_person").cumcount()
+    return out.sort_values(["_person", "_order"], kind="stable").drop(columns="_order") \
+        .reset_index(drop=True)
+
+
+def member_tables(people: pd.DataFrame, members: pd.DataFrame, person_ids: np.ndarray):
+    """``{"hh_members": MemberTable}`` for the rows of ``people`` whose population ids are
+    ``person_ids`` (members inherit their household's columns)."""
+    from rbm_surveys.surveys.indicators.forms import ROSTER
+    from rbm_surveys.surveys.indicators.run import MemberTable
+
+    pos = pd.Index(person_ids).get_indexer(members["_person"])
+    keep = pos >= 0
+    frame = members.loc[keep].drop(columns="_person").reset_index(drop=True)
+    pos = pos[keep]
+    inherit = {c: people[c].to_numpy()[pos] for c in people.columns if c not in frame}
+    return {ROSTER: MemberTable(frame.assign(**inherit), pos.astype(np.int64))}
 
 
 def _sigmoid(x):
@@ -151,7 +197,7 @@ def simulate_population(size: int = 60_000, seed: int = 2026, ea_size: int = 250
                                              0.05, 0.01)
     p["access_services"] = _with_missing(rng, _ordinal(rng, acc - 0.3, [-1.8, 0.2, 2.2], agree),
                                          0.05, 0.01)
-    return Population(people=p, eas=eas)
+    return Population(people=p, eas=eas, members=simulate_members(p, seed + 7919))
 
 
 def draw_sample(pop: Population, seed: int, ea_per_stratum: int = 8, per_ea: int = 15,
@@ -168,6 +214,7 @@ def draw_sample(pop: Population, seed: int, ea_per_stratum: int = 8, per_ea: int
     k = rng.random(len(inside))
     r = pd.Series(k, index=inside.index).groupby(inside["ea"].to_numpy()).rank(method="first")
     sample = inside[(r <= per_ea).to_numpy()].copy()
+    sample["_person"] = sample.index.to_numpy()  # row of pop.people: links the roster
     k_ea = sample.groupby("ea")["ea"].transform("size").to_numpy()
     info = chosen.assign(m_h=m_h.to_numpy()).set_index("ea").loc[sample["ea"]]
     sample["base_weight"] = (info["ea_total"].to_numpy() / info["m_h"].to_numpy()
@@ -200,8 +247,11 @@ def true_values(pop: Population, specs=None) -> pd.DataFrame:
     from rbm_surveys.surveys.indicators.run import make_design
 
     people = pop.people.assign(_w=1.0)
+    members = member_tables(people, pop.members, np.arange(len(people))) \
+        if pop.members is not None else None
     res = run_indicators(people, specs or load_specs(), make_design(people, "_w"),
-                         weights_label="population (census of the synthetic city)")
+                         weights_label="population (census of the synthetic city)",
+                         members=members)
     res = res.rename(columns={"estimate": "true_value"})
     return res[["module", "indicator", "category", "disaggregation", "level", "true_value"]]
 
@@ -229,8 +279,25 @@ def _kobo_frame(sample: pd.DataFrame, module: str, seed: int) -> pd.DataFrame:
     return out
 
 
-def write_kobo_export(sample: pd.DataFrame, module: str, path: str | Path, seed: int = 0) -> Path:
-    """Write a KoBo-style export (``.xlsx``: one sheet; ``.csv``: ``;``-separated, quoted)."""
+def _roster_frame(main: pd.DataFrame, sample: pd.DataFrame, members: pd.DataFrame,
+                  main_sheet: str) -> pd.DataFrame:
+    """The KoBo repeat sheet of the roster: member columns, then the link columns."""
+    pos = pd.Index(sample["_person"]).get_indexer(members["_person"])
+    rows = members.loc[pos >= 0].drop(columns="_person").reset_index(drop=True)
+    pos = pos[pos >= 0]
+    rows["_index"] = np.arange(1, len(rows) + 1)
+    rows["_parent_table_name"] = main_sheet
+    rows["_parent_index"] = main["_index"].to_numpy()[pos]
+    rows["_submission__id"] = main["_id"].to_numpy()[pos]
+    rows["_submission__uuid"] = main["_uuid"].to_numpy()[pos]
+    return rows
+
+
+def write_kobo_export(sample: pd.DataFrame, module: str, path: str | Path, seed: int = 0,
+                      members: pd.DataFrame | None = None) -> Path:
+    """Write a KoBo-style export (``.xlsx``: one sheet per table — the disability module's
+    household roster on its own sheet when ``members`` is given; ``.csv``: ``;``-separated,
+    quoted, main table only, as KoBo's CSV export)."""
     import csv
 
     path = Path(path)
@@ -239,9 +306,47 @@ def write_kobo_export(sample: pd.DataFrame, module: str, path: str | Path, seed:
     if path.suffix.lower() == ".csv":
         frame.to_csv(path, sep=";", index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     else:
+        from rbm_surveys.surveys.indicators.forms import ROSTER
+
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             frame.to_excel(xw, sheet_name=f"rbm_{module}"[:31], index=False)
+            if module == "disability" and members is not None and "_person" in sample:
+                _roster_frame(frame, sample, members, f"rbm_{module}").to_excel(
+                    xw, sheet_name=ROSTER, index=False)
     return path
+
+
+def _without_units(spec: Path) -> None:
+    """Rewrite a spec copy without its member-level (repeat) parts."""
+    import yaml
+
+    doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506
+    if not doc.get("units"):
+        return
+    doc.pop("units")
+    doc["derived"] = [d for d in doc.get("derived", []) if not d.get("unit")]
+    doc["indicators"] = [i for i in doc["indicators"] if not i.get("unit")]
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _text_loader():
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """yes/no stay text, as in rbm_surveys.config."""
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(t, rx) for t, rx in v if t != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return Loader
+
+
+_TextLoader = _text_loader()
 
 
 def write_example(folder: str | Path, *, seed: int = 2026, population: int = 60_000,
@@ -261,11 +366,14 @@ def write_example(folder: str | Path, *, seed: int = 2026, population: int = 60_
     for i, module in enumerate(MODULE_ITEMS):
         sample = draw_sample(pop, seed + 100 + i, ea_per_stratum, per_ea)
         export = write_kobo_export(sample, module, folder / "exports" /
-                                   f"{module}.{export_format}", seed + 200 + i)
+                                   f"{module}.{export_format}", seed + 200 + i,
+                                   members=pop.members)
         form = write_form(module, folder / "forms" / f"{module}.xlsx")
         spec = folder / "specs" / f"{module}.yaml"
         spec.parent.mkdir(exist_ok=True)
         spec.write_bytes(bundled_spec_paths()[module].read_bytes())
+        if export_format != "xlsx":
+            _without_units(spec)  # a KoBo CSV export has no repeat sheets
         design = folder / "designs" / f"{module}.csv"
         design.parent.mkdir(exist_ok=True)
         (sample.groupby("ea", as_index=False)

@@ -65,7 +65,8 @@ class ModuleSpec:
     path: str = ""
     source: Source | None = None
     lines: Located | None = None  # key path -> line in the file, for later checks
-    units: dict[str, tuple[Any, str]] = field(default_factory=dict)  # repeat -> (when, label)
+    #: repeat group -> (universe condition or None, universe label, disaggregations)
+    units: dict[str, tuple[Any, str, tuple[str, ...]]] = field(default_factory=dict)
 
     def indicator(self, ind_id: str) -> IndicatorSpec:
         for ind in self.indicators:
@@ -113,7 +114,8 @@ def load_spec(path: str | Path, *, text: str | None = None) -> ModuleSpec:
         derived=tuple(d.model_dump(exclude_none=True) for d in model.derived),
         disaggregations=tuple(model.disaggregations), indicators=tuple(indicators),
         path=str(path), source=source, lines=where,
-        units={k: (u.when, u.label or f"members of {k}") for k, u in model.units.items()})
+        units={k: (u.when, u.label or f"members of {k}", tuple(u.disaggregations))
+               for k, u in model.units.items()})
 
 
 def load_specs(paths: list[str | Path] | None = None) -> list[ModuleSpec]:
@@ -126,7 +128,7 @@ def load_specs(paths: list[str | Path] | None = None) -> list[ModuleSpec]:
 def _conditions(spec: ModuleSpec):
     """Every condition of a spec with its key path and unit (None: main table)."""
     yield spec.universe, ("universe", "when"), None
-    for unit, (when, _) in spec.units.items():
+    for unit, (when, _, _) in spec.units.items():
         if when is not None:
             yield when, ("units", unit, "when"), unit
     for i, ind in enumerate(spec.indicators):
@@ -208,6 +210,9 @@ def check_against_form(spec: ModuleSpec, codebook: Any) -> None:
             check_var(ind.var, ("indicators", i, "var"), ind.unit)
     for i, var in enumerate(spec.disaggregations):
         check_var(var, ("disaggregations", i), None)
+    for unit, (_, _, dis) in spec.units.items():
+        for i, var in enumerate(dis):
+            check_var(var, ("units", unit, "disaggregations", i), unit)
     for i, d in enumerate(spec.derived):
         for key in ("source",):
             if key in d:
@@ -216,5 +221,5 @@ def check_against_form(spec: ModuleSpec, codebook: Any) -> None:
             check_var(dom, ("derived", i, "domains", j), d.get("unit"))
     if problems:
         where = spec.lines or Located(spec.path)
-        raise problems_error(problems, where, f"indicator specification (checked against "
-                             f"the form)")
+        raise problems_error(problems, where, "indicator specification (checked against "
+                             "the form)")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rbm_surveys.errors import FileFormatError
+from rbm_surveys.errors import EncodingError, FileFormatError
 from rbm_surveys.surveys.io.frames import RawTable
 from rbm_surveys.surveys.io.headers import is_hxl_row
 from rbm_surveys.surveys.io.sniff import decode_check
@@ -117,7 +117,12 @@ def read_csv(path: Path, *, encoding: str | None = None, data: bytes | None = No
         # the sample was UTF-8 but a later byte is not: detect on the whole file
         raw = data if data is not None else Path(path).read_bytes()
         encoding, warning = decode_check(raw, path, complete=True)
-        df = _read(io.BytesIO(raw), sep, encoding, header, num)
+        try:
+            df = _read(io.BytesIO(raw), sep, encoding, header, num)
+        except UnicodeDecodeError as exc:  # e.g. UTF-16 cut in the middle of a character
+            raise EncodingError(f"the text cannot be decoded as {encoding} ({exc.reason} at "
+                                f"byte {exc.start})", file=str(path),
+                                hint="the file may be truncated; save it again as UTF-8") from None
     except FileFormatError as exc:
         raise exc.at(file=str(path)) from None
     return _drop_hxl(RawTable(name, df, 1, None)), warning, sep

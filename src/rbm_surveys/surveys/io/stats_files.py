@@ -39,7 +39,7 @@ def read_stats_file(path: Path, kind: str) -> tuple[RawTable, Codebook]:
     # pyreadstat's C reader can segfault on a corrupt file: it runs in a child process, so a
     # crash is a FileFormatError naming the file instead of the end of the interpreter
     df, meta = run_guarded(_read_native, str(path), kind, file=str(path),
-                           what=f"{'SPSS' if kind == 'sav' else 'Stata'} reader (pyreadstat)",
+                           what=f"{kind.upper()} reader (pyreadstat)",
                            hint="the file may be corrupt or truncated; save it again from "
                                 "SPSS/Stata")
     nameless = [i for i, c in enumerate(df.columns, start=1) if not isinstance(c, str) or not c]

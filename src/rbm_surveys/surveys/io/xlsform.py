@@ -9,15 +9,13 @@ as rows and the refusal becomes a warning.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rbm_surveys.errors import FileFormatError, FormError, UsageError
+from rbm_surveys.errors import FileFormatError, FormError
 from rbm_surveys.provenance import Source
 
 __all__ = ["Codebook", "read_form", "DEFAULT_LANGUAGE", "MISSING_CODE_COLUMNS", "ISSUE_COLUMNS"]
@@ -199,6 +197,11 @@ def _from_raw_sheets(path: Path) -> Codebook:
     ch_label_cols = [c for c in choices.columns if c == "label" or c.startswith("label::")]
     choices = choices.rename(columns={c: "label::" + (DEFAULT_LANGUAGE if c == "label" else c.split("::", 1)[1])
                                       for c in ch_label_cols})
+    lost = [c for c in ("list_name", "name") if c not in choices.columns]
+    if lost:
+        raise FormError(f"the choices sheet has no {' and no '.join(repr(c) for c in lost)} "
+                        "column", file=str(form_file), sheet="choices",
+                        hint="the choices sheet needs columns list_name, name and label")
     choices = choices.loc[choices["list_name"].map(_present) & choices["name"].map(_present)].copy()
     choices["name"] = choices["name"].map(_choice_name)
     dup = choices.duplicated(["list_name", "name"], keep=False)
