@@ -270,9 +270,8 @@ def _taylor_var(design: Any, vars_: _Vars, w_e: np.ndarray, domc: np.ndarray, D:
         active = [_active_groups(stage, i, w_e, domc, D, d_idx, s0, domain_lonely)
                   for i, stage in enumerate(design.stages)]
     if keep is not None:
-        # active as counts of the domain's clusters per group (the covariance needs the
-        # counts for adjust_domain_lonely, and reads "> 0" as the mask otherwise)
-        keep.update(totals=totals, pps=None, domain_lonely=domain_lonely, active=active)
+        # active: (G x K) clusters of each group holding the domain (counts)
+        keep.update(totals=totals, active=active, pps=None, domain_lonely=domain_lonely)
     return taylor_variance(design.stages, totals, design.lonely_psu, active, domain_lonely)
 
 
