@@ -11,6 +11,7 @@ import csv
 import errno
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -184,7 +185,7 @@ def test_framework_value_that_is_a_word(tmp_path, capsys):
     values.write_text("framework_id,year,value\nRF0170,2022,four\n")
     rc, _, err = run_cli(capsys, "framework", "progress", values)
     line = one_line_error(rc, err)
-    assert "'four' is not a finite number" in line and "row 2" in line
+    assert re.search(r"'four' is not a (finite )?number", line) and "row 2" in line
 
 
 @pytest.mark.parametrize("damage", ["truncate", "crc", "method", "directory", "encrypted"])

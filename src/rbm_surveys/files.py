@@ -155,19 +155,29 @@ def save_workbook(workbook: Any, path: str | os.PathLike[str]) -> Path:
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Block SIGINT and SIGTERM for the duration (POSIX main thread; elsewhere a no-op)."""
+    """Hold SIGINT and SIGTERM for the duration, then deliver them to the handlers that were
+    in place (main thread only; elsewhere a no-op). Python-level, not ``pthread_sigmask``: in
+    a process with other threads (pyarrow's pool, pytest-xdist) the kernel would hand the
+    signal to an unblocked thread and Python would still run the handler mid-swap."""
     import signal
     import threading
 
-    mask = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, mask)
+    pending: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        pending.append(signum)
+
+    old = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
 
 
 def _remove_stale_staging(out_dir: Path) -> None:
