@@ -35,7 +35,7 @@ from rbm_surveys.docs.rubric import Rubric
 from rbm_surveys.docs.scope import FLAGS
 from rbm_surveys.errors import UsageError
 
-__all__ = ["DocumentScore", "score_document", "VERDICT_COLUMNS"]
+__all__ = ["DocumentScore", "score_document", "indicator_outcome", "VERDICT_COLUMNS"]
 
 #: Columns of ``DocumentScore.verdicts``, in order (one row per criterion).
 VERDICT_COLUMNS = ["document", "document_sha256", "rubric", "rubric_version", "rubric_sha256",
@@ -298,10 +298,16 @@ _ARTICLE = re.compile(r"(?=[AS第])(?:\b(?:Article|Art\.|Artículo|Artigo|Sectio
                       r"[a-z]?(?:er)?|第[一二三四五六七八九十百零〇\d]+条)")
 
 
-def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -> dict:
+def indicator_outcome(rubric: Rubric, levels: pd.DataFrame) -> tuple[dict, bool | None]:
+    """The rubric's roll-up of one document's levels and whether it meets its indicator.
+
+    ``levels`` has ``criterion`` and ``level`` columns in the rubric's criterion order.
+    Returns the aggregate rule's result (``score``, ``score_high``, ``band`` …) and
+    ``passed``: True at or above the threshold, False when even counting every
+    not_determinable criterion as present stays below, None when they could swing it."""
     weights = np.asarray([c.weight for c in rubric.criteria], dtype=float)
     agg = registry.get("aggregate", rubric.aggregate.name).func(
-        verdicts, weights, **rubric.aggregate.kwargs())
+        levels, weights, **rubric.aggregate.kwargs())
     ind = rubric.indicator_settings()
     thr = float(ind["threshold"])
     on = ind.get("compare", "score")
@@ -312,6 +318,14 @@ def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -
         passed: bool | None = True if lo_ok else (False if not hi_ok else None)
     except (TypeError, ValueError):
         passed = None
+    return agg, passed
+
+
+def _summary(document: Document, rubric: Rubric, verdicts: pd.DataFrame, cand) -> dict:
+    agg, passed = indicator_outcome(rubric, verdicts)
+    ind = rubric.indicator_settings()
+    thr = float(ind["threshold"])
+    on = ind.get("compare", "score")
     # too much undeterminable text: no band (a band from a third of a document misleads)
     pages = document.pages
     bad_pages = len(document.unreadable_pages)

@@ -173,7 +173,8 @@ def review_status(statuses: pd.Series) -> str:
 
 
 def _rubric_pass(rubric_id: str, levels: pd.DataFrame, document: str) -> dict:
-    from rbm_surveys.docs.rubric import load_rubric, registry
+    from rbm_surveys.docs.rubric import load_rubric
+    from rbm_surveys.docs.scoring import indicator_outcome
 
     rubric = load_rubric(rubric_id)
     ids = [c.id for c in rubric.criteria]
@@ -184,18 +185,7 @@ def _rubric_pass(rubric_id: str, levels: pd.DataFrame, document: str) -> dict:
                         f"{missing} of rubric {rubric_id}", key=document,
                         hint="the verdicts must cover every criterion of the rubric")
     frame = pd.DataFrame({"criterion": ids, "level": [got[c] for c in ids]})
-    weights = np.asarray([c.weight for c in rubric.criteria], dtype=float)
-    agg = registry.get("aggregate", rubric.aggregate.name).func(
-        frame, weights, **rubric.aggregate.kwargs())
-    ind = rubric.indicator_settings()
-    thr = float(ind["threshold"])
-    on = ind.get("compare", "score")
-    low, high = (agg["score"], agg["score_high"]) if on == "score" else (agg["band"],
-                                                                         agg["band_high"])
-    try:
-        passed = True if float(low) >= thr else (False if float(high) < thr else None)
-    except (TypeError, ValueError):
-        passed = None
+    agg, passed = indicator_outcome(rubric, frame)
     return {"passed": passed, "score": agg["score"], "score_max": agg["score_max"],
             "band": agg["band"] or "", "criteria": dict(zip(ids, frame["level"]))}
 

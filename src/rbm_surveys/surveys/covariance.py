@@ -27,9 +27,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from rbm_surveys.errors import DesignError
 from rbm_surveys.surveys.pps import pps_variance
-from rbm_surveys.surveys.variance import Stage
+from rbm_surveys.surveys.variance import Stage, lonely_psu_error
 
 __all__ = ["stage_covariance", "taylor_covariance", "replicate_covariance",
            "score_covariance"]
@@ -69,12 +68,7 @@ def stage_covariance(stage: Stage, t: np.ndarray, lonely_psu: str,
         if lonely_psu == "fail":
             hit = lonely if act is None else lonely & act.any(axis=1)
             if hit.any():
-                labels = ", ".join(map(str, np.unique(stage.group_label[hit])[:10]))
-                raise DesignError(
-                    f"stratum {labels} has only one PSU at stage {stage.number}",
-                    stratum=labels, key="lonely_psu",
-                    hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average', "
-                         "or collapse the stratum with a neighbour")
+                raise lonely_psu_error(stage, hit)
         elif lonely_psu == "adjust":
             # R onestrat: the single PSU's total, not centred
             factor_g[lonely] = 1.0

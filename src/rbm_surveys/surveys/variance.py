@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from rbm_surveys.errors import DesignError
 
-__all__ = ["Stage", "taylor_variance", "replicate_variance", "LONELY_PSU_RULES"]
+__all__ = ["Stage", "taylor_variance", "replicate_variance", "lonely_psu_error", "LONELY_PSU_RULES"]
 
 LONELY_PSU_RULES = ("fail", "remove", "certainty", "adjust", "average")
 
@@ -59,6 +59,15 @@ class Stage:
                                 shape=(self.n_groups, c))
             self.__dict__["_group_matrix"] = got     # frozen dataclass: a derived value
         return got
+
+
+def lonely_psu_error(stage: Stage, hit: np.ndarray) -> DesignError:
+    """The error for strata ``hit`` (G bool) of ``stage`` holding one PSU under rule 'fail'."""
+    labels = ", ".join(map(str, np.unique(stage.group_label[hit])[:10]))
+    return DesignError(f"stratum {labels} has only one PSU at stage {stage.number}",
+                       stratum=labels, key="lonely_psu",
+                       hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average', "
+                            "or collapse the stratum with a neighbour")
 
 
 def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
@@ -104,12 +113,7 @@ def stage_variance(stage: Stage, t: np.ndarray, lonely_psu: str,
         if lonely_psu == "fail":
             hit = lonely if active is None else lonely & active.any(axis=1)
             if hit.any():
-                labels = ", ".join(map(str, np.unique(stage.group_label[hit])[:10]))
-                raise DesignError(
-                    f"stratum {labels} has only one PSU at stage {stage.number}",
-                    stratum=labels, key="lonely_psu",
-                    hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average', "
-                         "or collapse the stratum with a neighbour")
+                raise lonely_psu_error(stage, hit)
             v[lonely] = 0.0
         elif lonely_psu in ("remove", "certainty"):
             v[lonely] = 0.0                  # R: centred single PSU contributes zero
